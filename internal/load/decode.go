@@ -1,0 +1,505 @@
+package load
+
+import (
+	"encoding"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/aksnet/aksnet/internal/model"
+)
+
+// decoder turns a YAML node tree into model types strictly: every unknown
+// field, wrong type, missing required field or out-of-range number is a
+// located error, and decoding goes on so that one run reports them all.
+//
+// It is driven by the same struct tags the JSON Schema is generated from
+// (yaml names, jsonschema required/minimum/maximum/minItems/maxItems), so the
+// loader and the schema cannot disagree.
+type decoder struct {
+	file string
+	errs model.ErrorList
+	// aliases counts alias expansions, bounding "billion laughs" documents.
+	aliases int
+	depth   int
+}
+
+const (
+	maxAliasExpansions = 10000
+	maxDepth           = 200
+)
+
+type scalarDecoder interface {
+	DecodeScalar(s string, at model.Location) error
+}
+
+type enum interface{ Enum() []string }
+
+var (
+	scalarDecoderType = reflect.TypeFor[scalarDecoder]()
+	enumType          = reflect.TypeFor[enum]()
+	locationType      = reflect.TypeFor[model.Location]()
+	addrType          = reflect.TypeFor[netip.Addr]()
+	prefixType        = reflect.TypeFor[netip.Prefix]()
+	textUnmarshaler   = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+func (d *decoder) loc(n *yaml.Node) model.Location {
+	return model.Location{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) *model.Error {
+	e := model.Errorf(d.loc(n), format, args...)
+	d.errs.Add(e)
+	return e
+}
+
+// decode fills v (addressable) from n. path names the place for messages,
+// e.g. "azure.vnets[0].subnets[1]".
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	d.depth++
+	defer func() { d.depth-- }()
+	if d.depth > maxDepth {
+		d.errorf(n, "%s: nesting deeper than %d levels", path, maxDepth)
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		d.aliases++
+		if d.aliases > maxAliasExpansions {
+			if d.aliases == maxAliasExpansions+1 {
+				d.errorf(n, "more than %d alias expansions", maxAliasExpansions).WithHint("write the repeated part out, or use fewer nested aliases")
+			}
+			return
+		}
+		if n.Alias == nil {
+			d.errorf(n, "%s: unknown alias", path)
+			return
+		}
+		d.decode(n.Alias, v, path)
+		return
+	}
+	t := v.Type()
+
+	// Types that read themselves from one scalar: references, enums of our
+	// own, addresses.
+	if reflect.PointerTo(t).Implements(scalarDecoderType) {
+		if s, ok := d.scalar(n, path, "a name"); ok {
+			if err := v.Addr().Interface().(scalarDecoder).DecodeScalar(s, d.loc(n)); err != nil {
+				d.errorf(n, "%s: %v", path, err)
+			}
+		}
+		return
+	}
+	switch t {
+	case addrType:
+		d.decodeAddr(n, v, path)
+		return
+	case prefixType:
+		d.decodePrefix(n, v, path)
+		return
+	}
+	if t.Kind() == reflect.String && t.Implements(enumType) {
+		d.decodeEnum(n, v, path)
+		return
+	}
+
+	switch t.Kind() {
+	case reflect.Pointer:
+		if isNull(n) {
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(t.Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path)
+	case reflect.Map:
+		d.decodeMap(n, v, path)
+	case reflect.String:
+		if s, ok := d.scalar(n, path, "a string"); ok {
+			v.SetString(s)
+		}
+	case reflect.Bool:
+		if s, ok := d.scalar(n, path, "true or false"); ok {
+			b, err := strconv.ParseBool(s)
+			if err != nil || n.Tag != "!!bool" {
+				d.errorf(n, "%s: expected true or false, got %q", path, s)
+				return
+			}
+			v.SetBool(b)
+		}
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if s, ok := d.scalar(n, path, "a whole number"); ok {
+			i, err := strconv.ParseInt(s, 0, 64)
+			if err != nil || n.Tag != "!!int" {
+				d.errorf(n, "%s: expected a whole number, got %q", path, s)
+				return
+			}
+			v.SetInt(i)
+		}
+	default:
+		if reflect.PointerTo(t).Implements(textUnmarshaler) {
+			if s, ok := d.scalar(n, path, "a string"); ok {
+				if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
+					d.errorf(n, "%s: %v", path, err)
+				}
+			}
+			return
+		}
+		d.errorf(n, "internal: cannot decode %s into %s", path, t)
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+var kindNames = map[yaml.Kind]string{
+	yaml.DocumentNode: "a document", yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping",
+	yaml.ScalarNode: "a value", yaml.AliasNode: "an alias",
+}
+
+// scalar returns n's value when it is a scalar, or reports what was expected.
+func (d *decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, "%s: expected %s, got %s", path, want, kindNames[n.Kind])
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) decodeAddr(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, path, "an IP address")
+	if !ok {
+		return
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		e := d.errorf(n, "%s: %q is not an IP address", path, s)
+		if p, perr := netip.ParsePrefix(s); perr == nil {
+			e.WithHint("an address, not a CIDR: did you mean %s?", p.Addr())
+		}
+		return
+	}
+	if a.Zone() != "" {
+		d.errorf(n, "%s: %q has a zone; write the address alone", path, s)
+		return
+	}
+	v.Set(reflect.ValueOf(a))
+}
+
+func (d *decoder) decodePrefix(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, path, "a CIDR")
+	if !ok {
+		return
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		e := d.errorf(n, "%s: %q is not a CIDR", path, s)
+		if a, aerr := netip.ParseAddr(s); aerr == nil {
+			e.WithHint("add the prefix length, e.g. %s/%d", a, a.BitLen())
+		} else {
+			e.WithHint("write ADDRESS/LENGTH, e.g. 10.0.0.0/16")
+		}
+		return
+	}
+	if p.Masked() != p {
+		d.errorf(n, "%s: %s has host bits set", path, s).WithHint("did you mean %s?", p.Masked())
+		return
+	}
+	v.Set(reflect.ValueOf(p))
+}
+
+func (d *decoder) decodeEnum(n *yaml.Node, v reflect.Value, path string) {
+	s, ok := d.scalar(n, path, "a value")
+	if !ok {
+		return
+	}
+	allowed := v.Interface().(enum).Enum()
+	for _, a := range allowed {
+		if s == a {
+			v.SetString(s)
+			return
+		}
+	}
+	e := d.errorf(n, "%s: %q is not one of %s", path, s, strings.Join(allowed, ", "))
+	for _, a := range allowed {
+		if strings.EqualFold(s, a) {
+			e.WithHint("values are case-sensitive: did you mean %q?", a)
+			return
+		}
+	}
+	if c := model.Closest(s, allowed); c != "" {
+		e.WithHint("did you mean %q?", c)
+	}
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		e := d.errorf(n, "%s: expected a list, got %s", path, kindNames[n.Kind])
+		if n.Kind == yaml.ScalarNode {
+			e.WithHint("write [%s] or a '- ' item on its own line", n.Value)
+		}
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+	}
+	v.Set(s)
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping, got %s", path, kindNames[n.Kind])
+		return
+	}
+	t := v.Type()
+	if t.Key().Kind() != reflect.String {
+		d.errorf(n, "internal: map key of %s is not a string", path)
+		return
+	}
+	m := reflect.MakeMapWithSize(t, len(n.Content)/2)
+	for _, p := range d.pairs(n, path) {
+		key := reflect.New(t.Key()).Elem()
+		key.SetString(p.key.Value)
+		if m.MapIndex(key).IsValid() {
+			d.errorf(p.key, "%s: duplicate key %q", path, p.key.Value)
+			continue
+		}
+		val := reflect.New(t.Elem()).Elem()
+		d.decode(p.value, val, path+"."+p.key.Value)
+		m.SetMapIndex(key, val)
+	}
+	v.Set(m)
+}
+
+type pair struct{ key, value *yaml.Node }
+
+// pairs lists a mapping's key/value pairs, with YAML merge keys (<<) expanded
+// and explicit keys overriding merged ones.
+func (d *decoder) pairs(n *yaml.Node, path string) []pair {
+	var merged, own []pair
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			src := []*yaml.Node{val}
+			if val.Kind == yaml.SequenceNode {
+				src = val.Content
+			}
+			for _, s := range src {
+				if s.Kind == yaml.AliasNode {
+					d.aliases++
+					if d.aliases > maxAliasExpansions || s.Alias == nil {
+						continue
+					}
+					s = s.Alias
+				}
+				if s.Kind != yaml.MappingNode {
+					d.errorf(s, "%s: << merges a mapping, got %s", path, kindNames[s.Kind])
+					continue
+				}
+				merged = append(merged, d.pairs(s, path)...)
+			}
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s: a key must be a plain name, got %s", path, kindNames[k.Kind])
+			continue
+		}
+		own = append(own, pair{k, val})
+	}
+	if len(merged) == 0 {
+		return own
+	}
+	ownKeys := map[string]bool{}
+	for _, p := range own {
+		ownKeys[p.key.Value] = true
+	}
+	out := own
+	for _, p := range merged {
+		if !ownKeys[p.key.Value] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// field is one YAML-visible struct field.
+type field struct {
+	name     string
+	index    []int
+	required bool
+	min, max *int64 // minimum/maximum for numbers, minItems/maxItems for lists
+}
+
+type structInfo struct {
+	fields []field
+	byName map[string]*field
+	names  []string
+	loc    []int // index of the Loc field, if any
+}
+
+var structCache sync.Map // reflect.Type → *structInfo
+
+func infoOf(t reflect.Type) *structInfo {
+	if si, ok := structCache.Load(t); ok {
+		return si.(*structInfo)
+	}
+	si := &structInfo{byName: map[string]*field{}}
+	var collect func(t reflect.Type, prefix []int)
+	collect = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			idx := append(append([]int{}, prefix...), i)
+			if f.Type == locationType && f.Name == "Loc" && len(prefix) == 0 {
+				si.loc = idx
+				continue
+			}
+			tag := f.Tag.Get("yaml")
+			name, opts, _ := strings.Cut(tag, ",")
+			if tag == "-" || !f.IsExported() {
+				continue
+			}
+			if opts == "inline" {
+				collect(f.Type, idx)
+				// An inlined struct's Loc is the outer element's too.
+				if li := locIndex(f.Type); li >= 0 && si.loc == nil {
+					si.loc = append(append([]int{}, idx...), li)
+				}
+				continue
+			}
+			if name == "" {
+				continue
+			}
+			fl := field{name: name, index: idx}
+			for _, o := range strings.Split(f.Tag.Get("jsonschema"), ",") {
+				k, val, _ := strings.Cut(o, "=")
+				switch k {
+				case "required":
+					fl.required = true
+				case "minimum", "minItems":
+					n, _ := strconv.ParseInt(val, 10, 64)
+					fl.min = &n
+				case "maximum", "maxItems":
+					n, _ := strconv.ParseInt(val, 10, 64)
+					fl.max = &n
+				}
+			}
+			si.fields = append(si.fields, fl)
+		}
+	}
+	collect(t, nil)
+	for i := range si.fields {
+		si.byName[si.fields[i].name] = &si.fields[i]
+		si.names = append(si.names, si.fields[i].name)
+	}
+	structCache.Store(t, si)
+	return si
+}
+
+func locIndex(t reflect.Type) int {
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Type == locationType && t.Field(i).Name == "Loc" {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	si := infoOf(v.Type())
+	if si.loc != nil {
+		v.FieldByIndex(si.loc).Set(reflect.ValueOf(d.loc(n)))
+	}
+	if isNull(n) {
+		d.missing(n, si, nil, path)
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping of fields, got %s", path, kindNames[n.Kind])
+		return
+	}
+	seen := map[string]*yaml.Node{}
+	for _, p := range d.pairs(n, path) {
+		name := p.key.Value
+		f := si.byName[name]
+		if f == nil {
+			e := d.errorf(p.key, "unknown field %q in %s", name, orRoot(path))
+			if c := model.Closest(name, si.names); c != "" {
+				e.WithHint("did you mean %q?", c)
+			} else {
+				e.WithHint("known fields: %s", strings.Join(si.names, ", "))
+			}
+			continue
+		}
+		if prev := seen[name]; prev != nil {
+			d.errorf(p.key, "duplicate field %q in %s (first at line %d)", name, orRoot(path), prev.Line)
+			continue
+		}
+		seen[name] = p.key
+		fv := v.FieldByIndex(f.index)
+		fpath := joinPath(path, name)
+		before := len(d.errs)
+		d.decode(p.value, fv, fpath)
+		if len(d.errs) == before {
+			d.checkBounds(p.value, fv, f, fpath)
+		}
+	}
+	d.missing(n, si, seen, path)
+}
+
+func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, path string) {
+	for _, f := range si.fields {
+		if f.required && seen[f.name] == nil {
+			d.errorf(n, "%s is missing required field %q", orRoot(path), f.name)
+		}
+	}
+}
+
+func (d *decoder) checkBounds(n *yaml.Node, v reflect.Value, f *field, path string) {
+	var x int64
+	what := ""
+	switch v.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		x, what = v.Int(), "value"
+	case reflect.Slice:
+		x, what = int64(v.Len()), "number of items"
+	default:
+		return
+	}
+	if f.min != nil && x < *f.min {
+		d.errorf(n, "%s: %s %d is below the minimum %d", path, what, x, *f.min)
+	}
+	if f.max != nil && x > *f.max {
+		d.errorf(n, "%s: %s %d is above the maximum %d", path, what, x, *f.max)
+	}
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func orRoot(path string) string {
+	if path == "" {
+		return "the topology"
+	}
+	return path
+}
