@@ -80,8 +80,26 @@ func (t *Topology) setParents() {
 	}
 }
 
-// linkSpecial resolves the references that are not plain names.
+// linkSpecial resolves the references that are not plain names and fills
+// the defaults that depend on other elements.
 func (t *Topology) linkSpecial(errs *ErrorList) {
+	if r := t.Metadata.DefaultRegion; r != "" {
+		for _, v := range t.Azure.VNets {
+			if v.Region == "" {
+				v.Region = r
+			}
+		}
+		for _, x := range t.Azure.Resources {
+			if x.Region == "" {
+				x.Region = r
+			}
+		}
+		for _, c := range t.Azure.Clusters {
+			if c.Region == "" {
+				c.Region = r
+			}
+		}
+	}
 	for _, c := range t.Azure.Clusters {
 		a := &c.APIServer
 		if a.ZoneMode() != "custom" {
