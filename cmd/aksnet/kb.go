@@ -24,10 +24,10 @@ func newKBCmd() *cobra.Command {
   aksnet kb cni`,
 	}
 	cmd.AddCommand(&cobra.Command{
-		Use:   "privatelink [RESOURCE_TYPE]",
-		Short: "The private endpoint DNS zone table (learn.microsoft.com/azure/private-link/private-endpoint-dns)",
+		Use:     "privatelink [RESOURCE_TYPE]",
+		Short:   "The private endpoint DNS zone table (learn.microsoft.com/azure/private-link/private-endpoint-dns)",
 		Example: `  aksnet kb privatelink Microsoft.DBforPostgreSQL/flexibleServers`,
-		Args:  cobra.MaximumNArgs(1),
+		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 2, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "RESOURCE TYPE\tSUBRESOURCE\tPRIVATE ZONES\tPUBLIC NAMES")

@@ -107,7 +107,6 @@ func splitDocuments(data []byte) []document {
 	return docs
 }
 
-
 func offsetOfLine(data []byte, line int) int {
 	off := 0
 	for l := 1; l < line && off < len(data); l++ {
@@ -376,4 +375,3 @@ func cleanYAMLError(err error) string {
 	s = strings.TrimPrefix(s, "error converting YAML to JSON: ")
 	return strings.TrimPrefix(s, "yaml: ")
 }
-
