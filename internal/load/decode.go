@@ -427,7 +427,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		v.FieldByIndex(si.loc).Set(reflect.ValueOf(d.loc(n)))
 	}
 	if isNull(n) {
-		d.missing(n, si, nil, path)
+		d.missing(n, si, nil, nil, path)
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -435,6 +435,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	seen := map[string]*yaml.Node{}
+	suggested := map[string]bool{}
 	for _, p := range d.pairs(n, path) {
 		name := p.key.Value
 		f := si.byName[name]
@@ -442,6 +443,8 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			e := d.errorf(p.key, "unknown field %q in %s", name, orRoot(path))
 			if c := model.Closest(name, si.names); c != "" {
 				e.WithHint("did you mean %q?", c)
+				// The typo explains the missing field: do not report both.
+				suggested[c] = true
 			} else {
 				e.WithHint("known fields: %s", strings.Join(si.names, ", "))
 			}
@@ -460,12 +463,12 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.checkBounds(p.value, fv, f, fpath)
 		}
 	}
-	d.missing(n, si, seen, path)
+	d.missing(n, si, seen, suggested, path)
 }
 
-func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, path string) {
+func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, suggested map[string]bool, path string) {
 	for _, f := range si.fields {
-		if f.required && seen[f.name] == nil {
+		if f.required && seen[f.name] == nil && !suggested[f.name] {
 			d.errorf(n, "%s is missing required field %q", orRoot(path), f.name)
 		}
 	}

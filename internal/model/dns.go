@@ -62,19 +62,19 @@ func ParseRData(t RecordType, s string) (RData, error) {
 	case TypeA, TypeAAAA:
 		a, err := netip.ParseAddr(s)
 		if err != nil {
-			return RData{}, fmt.Errorf("%s value %q is not an IP address", t, s)
+			return RData{}, fmt.Errorf("an %s record's value %q is not an IP address", t, s)
 		}
 		if t == TypeA && !a.Is4() {
-			return RData{}, fmt.Errorf("A value %q is not an IPv4 address (use type AAAA for IPv6)", s)
+			return RData{}, fmt.Errorf("an A record's value %q is not an IPv4 address (use type AAAA for IPv6)", s)
 		}
 		if t == TypeAAAA && !a.Is6() {
-			return RData{}, fmt.Errorf("AAAA value %q is not an IPv6 address (use type A for IPv4)", s)
+			return RData{}, fmt.Errorf("an AAAA record's value %q is not an IPv6 address (use type A for IPv4)", s)
 		}
 		return RData{Addr: a}, nil
 	case TypeCNAME, TypePTR:
 		n, err := CanonicalName(s)
 		if err != nil {
-			return RData{}, fmt.Errorf("%s value: %v", t, err)
+			return RData{}, fmt.Errorf("a %s record's value: %v", t, err)
 		}
 		return RData{Target: n}, nil
 	case TypeTXT:
@@ -82,33 +82,33 @@ func ParseRData(t RecordType, s string) (RData, error) {
 	case TypeMX:
 		f := strings.Fields(s)
 		if len(f) != 2 {
-			return RData{}, fmt.Errorf("MX value %q must be 'PREFERENCE HOST', e.g. '10 mail.contoso.com'", s)
+			return RData{}, fmt.Errorf("an MX record's value %q must be 'PREFERENCE HOST', e.g. '10 mail.contoso.com'", s)
 		}
 		p, err := strconv.ParseUint(f[0], 10, 16)
 		if err != nil {
-			return RData{}, fmt.Errorf("MX preference %q is not a number from 0 to 65535", f[0])
+			return RData{}, fmt.Errorf("an MX record's preference %q is not a number from 0 to 65535", f[0])
 		}
 		n, err := CanonicalName(f[1])
 		if err != nil {
-			return RData{}, fmt.Errorf("MX host: %v", err)
+			return RData{}, fmt.Errorf("an MX record's host: %v", err)
 		}
 		return RData{Priority: uint16(p), Target: n}, nil
 	case TypeSRV:
 		f := strings.Fields(s)
 		if len(f) != 4 {
-			return RData{}, fmt.Errorf("SRV value %q must be 'PRIORITY WEIGHT PORT TARGET', e.g. '0 5 443 api.contoso.com'", s)
+			return RData{}, fmt.Errorf("an SRV record's value %q must be 'PRIORITY WEIGHT PORT TARGET', e.g. '0 5 443 api.contoso.com'", s)
 		}
 		var nums [3]uint16
 		for i, what := range []string{"priority", "weight", "port"} {
 			v, err := strconv.ParseUint(f[i], 10, 16)
 			if err != nil {
-				return RData{}, fmt.Errorf("SRV %s %q is not a number from 0 to 65535", what, f[i])
+				return RData{}, fmt.Errorf("an SRV record's %s %q is not a number from 0 to 65535", what, f[i])
 			}
 			nums[i] = uint16(v)
 		}
 		n, err := CanonicalName(f[3])
 		if err != nil {
-			return RData{}, fmt.Errorf("SRV target: %v", err)
+			return RData{}, fmt.Errorf("an SRV record's target: %v", err)
 		}
 		return RData{Priority: nums[0], Weight: nums[1], Port: nums[2], Target: n}, nil
 	}

@@ -122,8 +122,6 @@ func (ix *indexes) add(t reflect.Type, el Element) *Error {
 }
 
 var (
-	elementType  = reflect.TypeFor[Element]()
-	resolverType = reflect.TypeFor[resolver]()
 	modelPkg     = reflect.TypeFor[Location]().PkgPath()
 )
 
