@@ -105,6 +105,35 @@ var privateLinkRows = sync.OnceValue(func() []PrivateLinkZone {
 	return rows
 })
 
+// privateLinkIndex maps lower-case "type\x00subresource" and "type" to row
+// numbers, so lookups over a large estate cost a map access, not a scan.
+type privateLinkIndex struct {
+	bySub  map[string][]int
+	byType map[string][]int
+}
+
+var privateLinkIdx = sync.OnceValue(func() privateLinkIndex {
+	ix := privateLinkIndex{bySub: map[string][]int{}, byType: map[string][]int{}}
+	for i, r := range privateLinkRows() {
+		t := strings.ToLower(r.ResourceType)
+		k := t + "\x00" + strings.ToLower(r.Subresource)
+		ix.bySub[k] = append(ix.bySub[k], i)
+		ix.byType[t] = append(ix.byType[t], i)
+	}
+	return ix
+})
+
+// HasPrivateLink reports whether the table has a row for the resource type
+// and subresource, without copying rows.
+func HasPrivateLink(resourceType, subresource string) bool {
+	return len(privateLinkIdx().bySub[strings.ToLower(resourceType)+"\x00"+strings.ToLower(subresource)]) > 0
+}
+
+// KnownResourceType reports whether the table has any row for the type.
+func KnownResourceType(resourceType string) bool {
+	return len(privateLinkIdx().byType[strings.ToLower(resourceType)]) > 0
+}
+
 // clone copies a row so callers cannot modify the shared table.
 func (z PrivateLinkZone) clone() PrivateLinkZone {
 	z.PrivateZones = slices.Clone(z.PrivateZones)
@@ -131,10 +160,9 @@ func PrivateLinkZones() []PrivateLinkZone {
 // are returned in doc order; nil if none match.
 func LookupPrivateLink(resourceType, subresource string) []PrivateLinkZone {
 	var out []PrivateLinkZone
-	for _, r := range privateLinkRows() {
-		if strings.EqualFold(r.ResourceType, resourceType) && strings.EqualFold(r.Subresource, subresource) {
-			out = append(out, r.clone())
-		}
+	rows := privateLinkRows()
+	for _, i := range privateLinkIdx().bySub[strings.ToLower(resourceType)+"\x00"+strings.ToLower(subresource)] {
+		out = append(out, rows[i].clone())
 	}
 	return out
 }
@@ -144,9 +172,10 @@ func LookupPrivateLink(resourceType, subresource string) []PrivateLinkZone {
 // messages; nil for an unknown type.
 func SubresourcesOf(resourceType string) []string {
 	var out []string
-	for _, r := range privateLinkRows() {
-		if strings.EqualFold(r.ResourceType, resourceType) && !slices.Contains(out, r.Subresource) {
-			out = append(out, r.Subresource)
+	rows := privateLinkRows()
+	for _, i := range privateLinkIdx().byType[strings.ToLower(resourceType)] {
+		if !slices.Contains(out, rows[i].Subresource) {
+			out = append(out, rows[i].Subresource)
 		}
 	}
 	return out
