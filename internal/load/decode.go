@@ -124,23 +124,41 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Map:
 		d.decodeMap(n, v, path)
 	case reflect.String:
+		if isNull(n) {
+			return // "~" or nothing: no value
+		}
 		if s, ok := d.scalar(n, path, "a string"); ok {
 			v.SetString(s)
 		}
 	case reflect.Bool:
+		if isNull(n) {
+			return
+		}
 		if s, ok := d.scalar(n, path, "true or false"); ok {
 			b, err := strconv.ParseBool(s)
 			if err != nil || n.Tag != "!!bool" {
-				d.errorf(n, "%s: expected true or false, got %q", path, s)
+				e := d.errorf(n, "%s: expected true or false, got %q", path, s)
+				switch {
+				case err == nil:
+					e.WithHint("write %s without quotes: a quoted value is a string", s)
+				case yaml11Bool(s):
+					e.WithHint("topology files are YAML 1.2, where %s is a string: write true or false", s)
+				}
 				return
 			}
 			v.SetBool(b)
 		}
 	case reflect.Int, reflect.Int32, reflect.Int64:
+		if isNull(n) {
+			return
+		}
 		if s, ok := d.scalar(n, path, "a whole number"); ok {
 			i, err := strconv.ParseInt(s, 0, 64)
 			if err != nil || n.Tag != "!!int" {
-				d.errorf(n, "%s: expected a whole number, got %q", path, s)
+				e := d.errorf(n, "%s: expected a whole number, got %q", path, s)
+				if err == nil {
+					e.WithHint("write %s without quotes: a quoted value is a string", s)
+				}
 				return
 			}
 			v.SetInt(i)
@@ -253,9 +271,18 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 		}
 		return
 	}
-	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		ipath := fmt.Sprintf("%s[%d]", path, i)
+		if isNull(item) {
+			// An empty item ("- " alone) would be a nil element; the
+			// model has none.
+			d.errorf(item, "%s: the list item is empty", ipath).WithHint("remove the lone '-' or fill in the item")
+			continue
+		}
+		e := reflect.New(v.Type().Elem()).Elem()
+		d.decode(item, e, ipath)
+		s = reflect.Append(s, e)
 	}
 	v.Set(s)
 }
@@ -304,6 +331,9 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 			for _, s := range src {
 				if s.Kind == yaml.AliasNode {
 					d.aliases++
+					if d.aliases == maxAliasExpansions+1 {
+						d.errorf(s, "more than %d alias expansions", maxAliasExpansions).WithHint("write the repeated part out, or use fewer nested aliases")
+					}
 					if d.aliases > maxAliasExpansions || s.Alias == nil {
 						continue
 					}
@@ -330,9 +360,12 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	for _, p := range own {
 		ownKeys[p.key.Value] = true
 	}
+	// Explicit keys win over merged ones, and among merged mappings the
+	// first that defines a key wins (YAML merge key spec).
 	out := own
 	for _, p := range merged {
 		if !ownKeys[p.key.Value] {
+			ownKeys[p.key.Value] = true
 			out = append(out, p)
 		}
 	}
@@ -343,6 +376,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 type field struct {
 	name     string
 	index    []int
+	keyLocs  []int // for a map field X, the index of XLoc map[string]model.Location
 	required bool
 	min, max *int64 // minimum/maximum for numbers, minItems/maxItems for lists
 }
@@ -387,6 +421,11 @@ func infoOf(t reflect.Type) *structInfo {
 				continue
 			}
 			fl := field{name: name, index: idx}
+			if f.Type.Kind() == reflect.Map {
+				if lf, ok := t.FieldByName(f.Name + "Loc"); ok && lf.Type == reflect.TypeFor[map[string]model.Location]() {
+					fl.keyLocs = append(append([]int{}, prefix...), lf.Index...)
+				}
+			}
 			for _, o := range strings.Split(f.Tag.Get("jsonschema"), ",") {
 				k, val, _ := strings.Cut(o, "=")
 				switch k {
@@ -436,6 +475,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	}
 	seen := map[string]*yaml.Node{}
 	suggested := map[string]bool{}
+	var (
+		wg  sync.WaitGroup
+		par []*decoder
+	)
 	for _, p := range d.pairs(n, path) {
 		name := p.key.Value
 		f := si.byName[name]
@@ -457,13 +500,56 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		seen[name] = p.key
 		fv := v.FieldByIndex(f.index)
 		fpath := joinPath(path, name)
+		if d.depth <= 3 && p.value.Kind == yaml.SequenceNode && len(p.value.Content) >= parallelItems {
+			// A long list near the top (azure.privateEndpoints of a large
+			// estate) decodes on its own goroutine, into its own field.
+			child := &decoder{file: d.file, depth: d.depth}
+			par = append(par, child)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				child.decode(p.value, fv, fpath)
+				if len(child.errs) == 0 {
+					child.checkBounds(p.value, fv, f, fpath)
+				}
+			}()
+			continue
+		}
+		if f.required && p.value.Kind == yaml.ScalarNode && (isNull(p.value) || p.value.Value == "") {
+			d.errorf(p.value, "%s is empty", fpath).WithHint("give a value, or remove the field to see what is required")
+			continue
+		}
 		before := len(d.errs)
 		d.decode(p.value, fv, fpath)
 		if len(d.errs) == before {
 			d.checkBounds(p.value, fv, f, fpath)
 		}
+		if f.keyLocs != nil {
+			d.keyLocations(p.value, v.FieldByIndex(f.keyLocs))
+		}
+	}
+	wg.Wait()
+	for _, c := range par {
+		d.errs = append(d.errs, c.errs...)
+		d.aliases += c.aliases
 	}
 	d.missing(n, si, seen, suggested, path)
+}
+
+// parallelItems is the list length from which decoding goes parallel.
+const parallelItems = 2000
+
+// keyLocations records where each key of a mapping was written, for a map
+// field whose entries later checks report on.
+func (d *decoder) keyLocations(n *yaml.Node, dst reflect.Value) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	m := make(map[string]model.Location, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		m[n.Content[i].Value] = d.loc(n.Content[i])
+	}
+	dst.Set(reflect.ValueOf(m))
 }
 
 func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, suggested map[string]bool, path string) {

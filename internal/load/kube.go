@@ -2,7 +2,9 @@ package load
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,11 +14,11 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -36,11 +38,12 @@ func init() {
 	kubeCodecs = serializer.NewCodecFactory(kubeScheme, serializer.EnableStrict)
 }
 
-// clusterObjects loads the manifests a cluster lists.
-func clusterObjects(files Files, topologyFile string, c *model.Cluster) model.ErrorList {
+// clusterObjects reads the manifests a cluster lists. It does not touch the
+// cluster, so that it can run while the topology is linked; attach then
+// files the result.
+func clusterObjects(files Files, topologyFile string, c *model.Cluster) (*model.KubeObjects, model.ErrorList) {
 	var errs model.ErrorList
 	objs := &model.KubeObjects{}
-	c.Objects = objs
 	for _, rel := range c.Kubernetes.Manifests {
 		p := files.Join(topologyFile, rel)
 		list, err := files.List(p)
@@ -61,82 +64,60 @@ func clusterObjects(files Files, topologyFile string, c *model.Cluster) model.Er
 			errs = append(errs, Manifests(f, data, objs)...)
 		}
 	}
-	errs = append(errs, mergeCoreDNSCustom(c)...)
 	errs = append(errs, duplicateObjects(objs)...)
-	return errs
+	return objs, errs
+}
+
+// attach files a cluster's objects and folds its coredns-custom ConfigMap in.
+func attach(c *model.Cluster, objs *model.KubeObjects) model.ErrorList {
+	c.Objects = objs
+	return mergeCoreDNSCustom(c)
 }
 
 // Manifests decodes the Kubernetes objects of one file (multi-document YAML,
-// JSON, kind: List) into objs.
+// JSON, kind: List) into objs. Each document is parsed once by yaml.v3; its
+// nodes give the JSON apimachinery decodes and the lines errors point at.
 func Manifests(file string, data []byte, objs *model.KubeObjects) model.ErrorList {
 	var errs model.ErrorList
-	for _, doc := range splitDocuments(data) {
-		if len(bytes.TrimSpace(stripComments(doc.data))) == 0 {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			if err == io.EOF {
+				break
+			}
+			e := syntaxError(file, data, err)
+			e.Msg = "manifest: " + e.Msg
+			errs.Add(e)
+			break // the YAML stream cannot be followed past a syntax error
+		}
+		if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+			continue // an empty document, or only comments
+		}
+		root := doc.Content[0]
+		at := model.Location{File: file, Line: root.Line, Column: root.Column}
+		js, err := toJSON(root)
+		if err != nil {
+			eat := at
+			var ne *nodeError
+			if errors.As(err, &ne) {
+				eat = model.Location{File: file, Line: ne.line, Column: ne.column}
+				err = errors.New(ne.msg)
+			}
+			errs.Add(model.Errorf(eat, "manifest: %v", err).WithHint("check this document's YAML"))
 			continue
 		}
-		at := model.Location{File: file, Line: doc.line}
-		errs = append(errs, decodeObject(file, doc.data, at, objs)...)
+		errs = append(errs, decodeJSONObject(root, js, at, objs)...)
 	}
 	return errs
 }
 
-type document struct {
-	data []byte
-	line int // 1-based line of the document's first line in the file
-}
-
-// splitDocuments splits a YAML stream at its "---" separators, keeping each
-// document's starting line so errors can point into the file.
-func splitDocuments(data []byte) []document {
-	var docs []document
-	start, line, startLine := 0, 1, 1
-	for i := 0; i <= len(data); i++ {
-		if i == len(data) || data[i] == '\n' {
-			lineEnd := i
-			text := data[start:lineEnd]
-			if bytes.HasPrefix(text, []byte("---")) && (len(text) == 3 || text[3] == ' ' || text[3] == '\r' || text[3] == '\t') {
-				// The separator line ends the previous document.
-				docs = append(docs, document{data: data[offsetOfLine(data, startLine):start], line: startLine})
-				startLine = line + 1
-			}
-			start = i + 1
-			line++
-		}
-	}
-	docs = append(docs, document{data: data[offsetOfLine(data, startLine):], line: startLine})
-	return docs
-}
-
-func offsetOfLine(data []byte, line int) int {
-	off := 0
-	for l := 1; l < line && off < len(data); l++ {
-		i := bytes.IndexByte(data[off:], '\n')
-		if i < 0 {
-			return len(data)
-		}
-		off += i + 1
-	}
-	return off
-}
-
-func stripComments(b []byte) []byte {
-	var out []byte
-	for _, l := range bytes.Split(b, []byte("\n")) {
-		t := bytes.TrimSpace(l)
-		if len(t) > 0 && t[0] != '#' {
-			out = append(out, t...)
-		}
-	}
-	return out
-}
-
-// decodeObject decodes one document: an object, or a List of objects.
-func decodeObject(file string, data []byte, at model.Location, objs *model.KubeObjects) model.ErrorList {
+func decodeJSONObject(root *yaml.Node, js []byte, at model.Location, objs *model.KubeObjects) model.ErrorList {
 	var errs model.ErrorList
 	var tm metav1.TypeMeta
-	if err := sigsyaml.Unmarshal(data, &tm); err != nil {
-		return model.ErrorList{model.Errorf(at, "manifest is not valid YAML or JSON: %s", cleanYAMLError(err)).
-			WithHint("check indentation and quoting in this document")}
+	if err := json.Unmarshal(js, &tm); err != nil {
+		return model.ErrorList{model.Errorf(at, "manifest is not an object: %s", err).
+			WithHint("a Kubernetes manifest is a mapping with apiVersion, kind and metadata")}
 	}
 	if tm.Kind == "" || tm.APIVersion == "" {
 		return model.ErrorList{model.Errorf(at, "manifest has no apiVersion or kind").
@@ -144,30 +125,33 @@ func decodeObject(file string, data []byte, at model.Location, objs *model.KubeO
 	}
 	if tm.Kind == "List" {
 		var list metav1.List
-		if err := sigsyaml.Unmarshal(data, &list); err != nil {
-			return model.ErrorList{model.Errorf(at, "kind List: %s", cleanYAMLError(err))}
+		if err := json.Unmarshal(js, &list); err != nil {
+			return model.ErrorList{model.Errorf(at, "kind List: %s", err)}
 		}
-		for _, item := range list.Items {
-			errs = append(errs, decodeObject(file, item.Raw, at, objs)...)
+		_, items := mappingEntry(root, "items")
+		for i, item := range list.Items {
+			itemNode, itemAt := (*yaml.Node)(nil), at
+			if items != nil && items.Kind == yaml.SequenceNode && i < len(items.Content) {
+				itemNode = items.Content[i]
+				itemAt = model.Location{File: at.File, Line: itemNode.Line, Column: itemNode.Column}
+			}
+			errs = append(errs, decodeJSONObject(itemNode, item.Raw, itemAt, objs)...)
 		}
 		return errs
 	}
-	obj, _, err := kubeCodecs.UniversalDeserializer().Decode(data, nil, nil)
+	obj, _, err := kubeCodecs.UniversalDeserializer().Decode(js, nil, nil)
 	if err != nil {
 		switch {
 		case runtime.IsNotRegisteredError(err):
-			var meta struct {
-				Metadata metav1.ObjectMeta `json:"metadata"`
-			}
-			_ = sigsyaml.Unmarshal(data, &meta)
+			m := objectMeta(js)
 			objs.Skipped = append(objs.Skipped, &model.SkippedObject{APIVersion: tm.APIVersion, Kind: tm.Kind,
-				Namespace: meta.Metadata.Namespace, Name: meta.Metadata.Name, Loc: at})
+				Namespace: m.Namespace, Name: m.Name, Loc: at})
 			return nil
 		case runtime.IsStrictDecodingError(err):
 			var sde interface{ Errors() []error }
 			if errors.As(err, &sde) {
 				for _, e := range sde.Errors() {
-					errs.Add(model.Errorf(fieldLocation(data, at, e.Error()), "%s %s: %s", tm.Kind, objectName(data), e.Error()).
+					errs.Add(model.Errorf(fieldLocation(root, at, e.Error()), "%s %s: %s", tm.Kind, objectName(js), e.Error()).
 						WithHint("fix or remove the field; kubectl would reject it too"))
 				}
 			} else {
@@ -175,7 +159,7 @@ func decodeObject(file string, data []byte, at model.Location, objs *model.KubeO
 			}
 			return errs
 		default:
-			return model.ErrorList{model.Errorf(at, "%s %s: %s", tm.Kind, objectName(data), err.Error())}
+			return model.ErrorList{model.Errorf(typeErrorLocation(root, at, err.Error()), "%s %s: %s", tm.Kind, objectName(js), err.Error())}
 		}
 	}
 	add(obj, tm, at, objs)
@@ -232,7 +216,11 @@ func add(obj runtime.Object, tm metav1.TypeMeta, at model.Location, objs *model.
 		objs.Skipped = append(objs.Skipped, &model.SkippedObject{APIVersion: tm.APIVersion, Kind: tm.Kind,
 			Namespace: o.Namespace, Name: o.Name, Loc: at})
 	default:
-		objs.Skipped = append(objs.Skipped, &model.SkippedObject{APIVersion: tm.APIVersion, Kind: tm.Kind, Loc: at})
+		sk := &model.SkippedObject{APIVersion: tm.APIVersion, Kind: tm.Kind, Loc: at}
+		if m, err := meta.Accessor(obj); err == nil {
+			sk.Namespace, sk.Name = m.GetNamespace(), m.GetName()
+		}
+		objs.Skipped = append(objs.Skipped, sk)
 	}
 }
 
@@ -306,33 +294,35 @@ func duplicateObjects(objs *model.KubeObjects) model.ErrorList {
 	return errs
 }
 
-func objectName(data []byte) string {
+func objectMeta(js []byte) metav1.ObjectMeta {
 	var meta struct {
 		Metadata metav1.ObjectMeta `json:"metadata"`
 	}
-	if sigsyaml.Unmarshal(data, &meta) != nil || meta.Metadata.Name == "" {
+	_ = json.Unmarshal(js, &meta)
+	return meta.Metadata
+}
+
+func objectName(js []byte) string {
+	m := objectMeta(js)
+	switch {
+	case m.Name == "":
 		return "(unnamed)"
+	case m.Namespace != "":
+		return m.Namespace + "/" + m.Name
 	}
-	if meta.Metadata.Namespace != "" {
-		return meta.Metadata.Namespace + "/" + meta.Metadata.Name
-	}
-	return meta.Metadata.Name
+	return m.Name
 }
 
 // fieldLocation finds the line of the field a strict-decoding message names
 // (`unknown field "spec.template.spec.containers[0].imagePull"`), falling back
 // to the document's first line.
-func fieldLocation(data []byte, at model.Location, msg string) model.Location {
+func fieldLocation(root *yaml.Node, at model.Location, msg string) model.Location {
 	_, rest, ok := strings.Cut(msg, `"`)
-	if !ok {
+	if !ok || root == nil {
 		return at
 	}
 	fieldPath, _, _ := strings.Cut(rest, `"`)
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
-		return at
-	}
-	n := root.Content[0]
+	n := root
 	var last *yaml.Node
 	for _, part := range strings.Split(fieldPath, ".") {
 		name, idx := part, -1
@@ -355,7 +345,21 @@ func fieldLocation(data []byte, at model.Location, msg string) model.Location {
 	if last == nil {
 		return at
 	}
-	return model.Location{File: at.File, Line: at.Line + last.Line - 1, Column: last.Column}
+	return model.Location{File: at.File, Line: last.Line, Column: last.Column}
+}
+
+// typeErrorLocation locates a JSON type error ("cannot unmarshal string into
+// Go struct field DeploymentSpec.spec.replicas of type int32") at its field.
+func typeErrorLocation(root *yaml.Node, at model.Location, msg string) model.Location {
+	_, rest, ok := strings.Cut(msg, "Go struct field ")
+	if !ok {
+		return at
+	}
+	field, _, _ := strings.Cut(rest, " of type")
+	if _, p, ok := strings.Cut(field, "."); ok {
+		return fieldLocation(root, at, `"`+p+`"`)
+	}
+	return at
 }
 
 func mappingEntry(n *yaml.Node, name string) (key, val *yaml.Node) {
@@ -368,10 +372,4 @@ func mappingEntry(n *yaml.Node, name string) (key, val *yaml.Node) {
 		}
 	}
 	return nil, nil
-}
-
-func cleanYAMLError(err error) string {
-	s := err.Error()
-	s = strings.TrimPrefix(s, "error converting YAML to JSON: ")
-	return strings.TrimPrefix(s, "yaml: ")
 }

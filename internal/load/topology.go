@@ -7,7 +7,11 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"reflect"
+	"runtime"
+	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -32,12 +36,30 @@ func Bytes(files Files, name string, data []byte) (*model.Topology, model.ErrorL
 	if t == nil {
 		return nil, errs
 	}
+	// Kubernetes manifests do not depend on the topology's links: decode
+	// them, a cluster per goroutine, while the topology is linked.
+	clusters := t.Azure.Clusters
+	objs := make([]*model.KubeObjects, len(clusters))
+	objErrs := make([]model.ErrorList, len(clusters))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, c := range clusters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			objs[i], objErrs[i] = clusterObjects(files, name, c)
+		}()
+	}
 	// Validation runs even when references failed to resolve: its checks
 	// skip what is unresolved, so the user sees every independent problem.
 	errs = append(errs, t.Link()...)
 	errs = append(errs, t.Validate()...)
-	for _, c := range t.Azure.Clusters {
-		errs = append(errs, clusterObjects(files, name, c)...)
+	wg.Wait()
+	for i, c := range clusters {
+		errs = append(errs, objErrs[i]...)
+		errs = append(errs, attach(c, objs[i])...)
 	}
 	errs.Sort()
 	return t, errs
@@ -51,35 +73,12 @@ func Decode(name string, data []byte) (*model.Topology, model.ErrorList) {
 		return nil, model.ErrorList{model.Errorf(at, "the file is empty").
 			WithHint("start with apiVersion: %s, kind: Topology and metadata.name; see docs/topology.md", model.APIVersion)}
 	}
-	var docs []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
-			return nil, model.ErrorList{syntaxError(name, err)}
+	root := parseSections(data)
+	if root == nil {
+		var err *model.Error
+		if root, err = parseWhole(name, data); err != nil {
+			return nil, model.ErrorList{err}
 		}
-		docs = append(docs, &doc)
-	}
-	if len(docs) == 0 {
-		return nil, model.ErrorList{model.Errorf(at, "the file holds no YAML document")}
-	}
-	if len(docs) > 1 {
-		return nil, model.ErrorList{model.Errorf(model.Location{File: name, Line: docs[1].Line, Column: docs[1].Column},
-			"a topology file holds one YAML document; found %d", len(docs)).
-			WithHint("put Kubernetes manifests in their own files and list them under aksClusters[].kubernetes.manifests")}
-	}
-	root := docs[0]
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if root.Kind != yaml.MappingNode {
-		return nil, model.ErrorList{model.Errorf(model.Location{File: name, Line: root.Line, Column: root.Column},
-			"a topology is a mapping of fields, got %s", kindNames[root.Kind]).
-			WithHint("start with apiVersion: %s", model.APIVersion)}
 	}
 	d := &decoder{file: name}
 	t := &model.Topology{}
@@ -88,23 +87,108 @@ func Decode(name string, data []byte) (*model.Topology, model.ErrorList) {
 	return t, d.errs
 }
 
-// syntaxError locates a YAML syntax error. The yaml package puts the line in
-// its message ("yaml: line 7: did not find expected key").
-func syntaxError(name string, err error) *model.Error {
+// parseWhole parses the document in one go, checking that the file holds
+// exactly one document whose root is a mapping.
+func parseWhole(name string, data []byte) (*yaml.Node, *model.Error) {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, syntaxError(name, data, err)
+		}
+		docs = append(docs, &doc)
+	}
+	if len(docs) == 0 {
+		return nil, model.Errorf(model.Location{File: name}, "the file holds no YAML document")
+	}
+	if len(docs) > 1 {
+		return nil, model.Errorf(model.Location{File: name, Line: docs[1].Line, Column: docs[1].Column},
+			"a topology file holds one YAML document; found %d", len(docs)).
+			WithHint("put Kubernetes manifests in their own files and list them under aksClusters[].kubernetes.manifests")
+	}
+	root := docs[0]
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, model.Errorf(model.Location{File: name, Line: root.Line, Column: root.Column},
+			"a topology is a mapping of fields, got %s", kindNames[root.Kind]).
+			WithHint("start with apiVersion: %s", model.APIVersion)
+	}
+	return root, nil
+}
+
+// syntaxError locates a YAML syntax error. yaml.v3 puts a line in its
+// message ("yaml: line 7: did not find expected key"), but often the line
+// of the enclosing block rather than the line that breaks it, and sometimes
+// none. So the line is refined from the text: the first line at which a
+// prefix of the document stops parsing, searched forward from yaml's line.
+func syntaxError(name string, data []byte, err error) *model.Error {
 	msg := err.Error()
 	line := 0
-	var rest string
+	rest := trimPrefix(msg, "yaml: ")
 	if n, _ := fmt.Sscanf(msg, "yaml: line %d:", &line); n == 1 {
-		if i := bytes.IndexByte([]byte(msg), ':'); i >= 0 {
-			if j := bytes.IndexByte([]byte(msg[i+1:]), ':'); j >= 0 {
-				rest = msg[i+1+j+2:]
-			}
-		}
-	} else {
-		rest = trimPrefix(msg, "yaml: ")
+		_, rest, _ = strings.Cut(rest, ": ")
 	}
+	line = refineErrorLine(data, line, rest)
 	return model.Errorf(model.Location{File: name, Line: line}, "YAML syntax: %s", rest).
 		WithHint("check indentation and quoting on this line or the one before")
+}
+
+// Bounds of the refinement: it re-parses prefixes, so it looks only a
+// little way past yaml's line, and only in files of hand-written size.
+const (
+	refineWindow   = 60
+	refineMaxBytes = 512 << 10
+)
+
+func refineErrorLine(data []byte, line int, msg string) int {
+	// An unknown alias: the line that uses it.
+	if _, after, ok := strings.Cut(msg, "unknown anchor '"); ok {
+		anchor, _, _ := strings.Cut(after, "'")
+		for i, l := range bytes.Split(data, []byte("\n")) {
+			if bytes.Contains(l, []byte("*"+anchor)) {
+				return i + 1
+			}
+		}
+		return line
+	}
+	if len(data) > refineMaxBytes {
+		return line
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	start := max(line, 1)
+	prefix := 0
+	for i := 0; i < start-1 && i < len(lines); i++ {
+		prefix += len(lines[i])
+	}
+	for l := start; l <= len(lines) && l < start+refineWindow; l++ {
+		prefix += len(lines[l-1])
+		if !parses(data[:prefix]) {
+			return l
+		}
+	}
+	return line
+}
+
+// parses reports whether text is a well-formed YAML stream.
+func parses(text []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
 }
 
 func trimPrefix(s, p string) string {

@@ -30,6 +30,8 @@ type Cluster struct {
 	// keys ending in .server add server blocks, .override splice into the
 	// default block (kubernetes-dns.md §3.2).
 	CoreDNSCustom map[string]string `yaml:"corednsCustom,omitempty" jsonschema_description:"Data of the coredns-custom ConfigMap: KEY.server adds server blocks, KEY.override adds plugins to the default block."`
+	// CoreDNSCustomLoc is where each corednsCustom key was written.
+	CoreDNSCustomLoc map[string]Location `yaml:"-" json:"-"`
 	// Kubernetes lists manifest files and folders describing the workloads.
 	Kubernetes KubernetesSource `yaml:"kubernetes,omitempty"`
 
@@ -78,7 +80,7 @@ func (LoadBalancerSKU) Enum() []string { return []string{"standard", "basic"} }
 type LoadBalancerProfile struct {
 	// AllocatedOutboundPorts per node; 0 means Azure's automatic tiers.
 	AllocatedOutboundPorts int      `yaml:"allocatedOutboundPorts,omitempty" jsonschema:"minimum=0,maximum=64000"`
-	ManagedOutboundIPs     int      `yaml:"managedOutboundIpCount,omitempty" jsonschema:"minimum=0,maximum=100"`
+	ManagedOutboundIPs     int      `yaml:"managedOutboundIpCount,omitempty" jsonschema:"minimum=1,maximum=100"`
 	Loc                    Location `yaml:"-" json:"-"`
 }
 
@@ -95,7 +97,7 @@ type NodePool struct {
 	MinCount int `yaml:"minCount,omitempty" jsonschema:"minimum=0,maximum=1000"`
 	MaxCount int `yaml:"maxCount,omitempty" jsonschema:"minimum=0,maximum=1000" jsonschema_description:"Autoscaler maximum; address planning uses it."`
 	// MaxSurge is a node count ("1") or a percentage ("33%"), default 1.
-	MaxSurge string   `yaml:"maxSurge,omitempty" jsonschema:"pattern=^[0-9]+%?$" jsonschema_description:"Upgrade surge: a count (1, the default) or a percentage (33%) rounded up."`
+	MaxSurge string   `yaml:"maxSurge,omitempty" jsonschema:"pattern=^([0-9]+|([0-9]|[1-9][0-9]|100)%)$" jsonschema_description:"Upgrade surge: a count (1, the default) or a percentage (33%) rounded up."`
 	MaxPods  int      `yaml:"maxPods,omitempty" jsonschema:"minimum=10,maximum=250" jsonschema_description:"Pods per node; default per CNI (kubenet 110, azure 30, overlay 250)."`
 	OSType   OSType   `yaml:"osType,omitempty"`
 	VMSize   string   `yaml:"vmSize,omitempty"`
@@ -119,8 +121,8 @@ type OSType string
 
 func (OSType) Enum() []string { return []string{"Linux", "Windows"} }
 
-// PrivateDNSZoneMode is "system", "none", or the name of a declared private
-// DNS zone (a custom zone).
+// APIServer is the cluster's apiServerAccessProfile and private cluster
+// settings.
 type APIServer struct {
 	Private bool `yaml:"private,omitempty" jsonschema_description:"Private cluster: the API server is reached through a private endpoint."`
 	// PrivateDNSZone is "system" (default), "none", or the name of a private

@@ -36,7 +36,7 @@ type Record struct {
 	// Name is relative to the zone; "@" is the apex.
 	Name string     `yaml:"name" jsonschema:"required" jsonschema_description:"Name relative to the zone; @ for the apex."`
 	Type RecordType `yaml:"type" jsonschema:"required"`
-	TTL  int        `yaml:"ttl,omitempty" jsonschema:"minimum=0,maximum=2147483647" jsonschema_description:"Seconds; default 3600 (Azure private DNS default), 300 for Route 53."`
+	TTL  int        `yaml:"ttl,omitempty" jsonschema:"minimum=1,maximum=2147483647" jsonschema_description:"Seconds; default 3600 (Azure private DNS default), 300 for Route 53."`
 	// Values are written as in a zone file: an address for A/AAAA, a name for
 	// CNAME/PTR, "10 mail.example.com" for MX, "0 5 443 host" for SRV, text for TXT.
 	Values []string `yaml:"values" jsonschema:"required,minItems=1" jsonschema_description:"Zone-file values: an IP (A/AAAA), a name (CNAME/PTR), 'PREF HOST' (MX), 'PRIO WEIGHT PORT TARGET' (SRV), text (TXT)."`
@@ -63,6 +63,9 @@ func ParseRData(t RecordType, s string) (RData, error) {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
 			return RData{}, fmt.Errorf("an %s record's value %q is not an IP address", t, s)
+		}
+		if a.Zone() != "" {
+			return RData{}, fmt.Errorf("an %s record's value %q has a zone; write the address alone", t, s)
 		}
 		if t == TypeA && !a.Is4() {
 			return RData{}, fmt.Errorf("an A record's value %q is not an IPv4 address (use type AAAA for IPv6)", s)
@@ -162,12 +165,18 @@ type AddrPort struct{ netip.AddrPort }
 // DecodeScalar parses an address with an optional port (default 53).
 func (a *AddrPort) DecodeScalar(s string, _ Location) error {
 	if ap, err := netip.ParseAddrPort(s); err == nil {
+		if ap.Addr().Zone() != "" {
+			return fmt.Errorf("%q has a zone; write the address alone", s)
+		}
 		a.AddrPort = ap
 		return nil
 	}
 	ip, err := netip.ParseAddr(s)
 	if err != nil {
 		return fmt.Errorf("%q is not an IP address or IP:port", s)
+	}
+	if ip.Zone() != "" {
+		return fmt.Errorf("%q has a zone; write the address alone", s)
 	}
 	a.AddrPort = netip.AddrPortFrom(ip, 53)
 	return nil

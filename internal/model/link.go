@@ -24,16 +24,20 @@ func (t *Topology) Link() ErrorList {
 		typ := reflect.TypeOf(el).Elem()
 		t.ix.byType[typ] = &index{kind: el.Kind(), byKey: map[string][]Element{}}
 	}
-	walk(reflect.ValueOf(t), func(v reflect.Value) {
-		if el, ok := v.Addr().Interface().(Element); ok {
-			errs.Add(t.ix.add(v.Type(), el))
+	// One walk registers every element and collects every reference; the
+	// references resolve once all elements are known.
+	var refs []resolver
+	walk(reflect.ValueOf(t), func(v reflect.Value, p *walkPlan) {
+		switch {
+		case p.isElement:
+			errs.Add(t.ix.add(v.Type(), v.Addr().Interface().(Element)))
+		case p.isResolver:
+			refs = append(refs, v.Addr().Interface().(resolver))
 		}
 	})
-	walk(reflect.ValueOf(t), func(v reflect.Value) {
-		if r, ok := v.Addr().Interface().(resolver); ok {
-			errs.Add(r.resolve(t.ix))
-		}
-	})
+	for _, r := range refs {
+		errs.Add(r.resolve(t.ix))
+	}
 	t.linkSpecial(&errs)
 	t.canonicalise(&errs)
 	return errs

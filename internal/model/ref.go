@@ -1,9 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Ref names another element of the topology, as a user writes it ("hub",
@@ -17,6 +19,9 @@ type Ref[T any] struct {
 
 // DecodeScalar is how the loader fills a Ref from YAML.
 func (r *Ref[T]) DecodeScalar(s string, at Location) error {
+	if s == "" {
+		return fmt.Errorf("the name is empty; write a name or remove the field")
+	}
 	r.Name, r.Loc = s, at
 	return nil
 }
@@ -121,38 +126,66 @@ func (ix *indexes) add(t reflect.Type, el Element) *Error {
 	return nil
 }
 
-var (
-	modelPkg     = reflect.TypeFor[Location]().PkgPath()
-)
+var modelPkg = reflect.TypeFor[Location]().PkgPath()
+
+// walkPlan is what walk needs to know of a struct type, computed once:
+// which fields can hold elements or references, and what the struct itself is.
+type walkPlan struct {
+	fields     []int
+	isElement  bool
+	isResolver bool
+}
+
+var walkPlans sync.Map // reflect.Type → *walkPlan
+
+func planOf(t reflect.Type) *walkPlan {
+	if p, ok := walkPlans.Load(t); ok {
+		return p.(*walkPlan)
+	}
+	pt := reflect.PointerTo(t)
+	p := &walkPlan{
+		isElement:  pt.Implements(reflect.TypeFor[Element]()),
+		isResolver: pt.Implements(reflect.TypeFor[resolver]()),
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		// Only the declared form is walked: back-pointers, resolved
+		// targets and derived data are tagged yaml:"-".
+		if !f.IsExported() || f.Tag.Get("yaml") == "-" || !mayHold(f.Type) {
+			continue
+		}
+		p.fields = append(p.fields, i)
+	}
+	walkPlans.Store(t, p)
+	return p
+}
+
+// mayHold reports whether a value of type t can contain structs of this
+// package.
+func mayHold(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	return t.Kind() == reflect.Struct && t.PkgPath() == modelPkg
+}
 
 // walk visits every addressable struct value of this package reachable from v,
 // depth first. It does not descend into other packages' types (Kubernetes
 // objects, netip values), which hold no elements or references of ours.
-func walk(v reflect.Value, visit func(reflect.Value)) {
+func walk(v reflect.Value, visit func(reflect.Value, *walkPlan)) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
 			walk(v.Elem(), visit)
 		}
 	case reflect.Slice:
-		if v.Type().Elem().Kind() == reflect.Pointer && v.Type().Elem().Elem().PkgPath() != modelPkg {
-			return
-		}
 		for i := 0; i < v.Len(); i++ {
 			walk(v.Index(i), visit)
 		}
 	case reflect.Struct:
-		if v.Type().PkgPath() != modelPkg {
-			return
-		}
-		visit(v)
-		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			// Only the declared form is walked: back-pointers, resolved
-			// targets and derived data are tagged yaml:"-".
-			if !f.IsExported() || f.Tag.Get("yaml") == "-" {
-				continue
-			}
+		p := planOf(v.Type())
+		visit(v, p)
+		for _, i := range p.fields {
 			walk(v.Field(i), visit)
 		}
 	}
@@ -169,7 +202,7 @@ func Closest(s string, candidates []string) string {
 		}
 	}
 	limit := max(2, len(s)/3)
-	if bestD < 0 || bestD > limit {
+	if bestD < 0 || bestD > limit || bestD >= len(s) {
 		return ""
 	}
 	return best

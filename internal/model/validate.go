@@ -16,14 +16,11 @@ import (
 // with rule IDs. Validate runs after Link.
 func (t *Topology) Validate() ErrorList {
 	var errs ErrorList
-	if t.APIVersion != APIVersion {
-		e := Errorf(t.Loc, "apiVersion %q is not supported", t.APIVersion).WithHint("write apiVersion: %s", APIVersion)
-		if t.APIVersion == "" {
-			e = Errorf(t.Loc, "apiVersion is missing").WithHint("start the file with apiVersion: %s", APIVersion)
-		}
-		errs.Add(e)
+	// A missing apiVersion or kind is the decoder's "missing required field".
+	if t.APIVersion != "" && t.APIVersion != APIVersion {
+		errs.Add(Errorf(t.Loc, "apiVersion %q is not supported", t.APIVersion).WithHint("write apiVersion: %s", APIVersion))
 	}
-	if t.Kind != "Topology" {
+	if t.Kind != "" && t.Kind != "Topology" {
 		errs.Add(Errorf(t.Loc, "kind %q is not Topology", t.Kind).WithHint("write kind: Topology"))
 	}
 	t.validateAzure(&errs)
@@ -43,7 +40,7 @@ func (t *Topology) validateAzure(errs *ErrorList) {
 			if !s.Prefix.IsValid() {
 				continue
 			}
-			if !containedIn(s.Prefix, v.AddressSpace) {
+			if validPrefixes(v.AddressSpace) && !containedIn(s.Prefix, v.AddressSpace) {
 				errs.Add(Errorf(s.Loc, "subnet %s (%s) is outside the address space of vnet %s (%s)", s.ID(), s.Prefix, v.Name, joinPrefixes(v.AddressSpace)).
 					WithHint("choose a prefix inside the address space, or add a range to addressSpace"))
 			}
@@ -68,7 +65,7 @@ func (t *Topology) validateAzure(errs *ErrorList) {
 			case r.NextHopType == NextHopVirtualAppliance && !r.NextHopIP.IsValid():
 				errs.Add(Errorf(r.Loc, "route %s: next hop VirtualAppliance needs nextHopIpAddress", r.Name).
 					WithHint("give the appliance's private IP, e.g. the firewall's"))
-			case r.NextHopType != NextHopVirtualAppliance && r.NextHopIP.IsValid():
+			case r.NextHopType != "" && r.NextHopType != NextHopVirtualAppliance && r.NextHopIP.IsValid():
 				errs.Add(Errorf(r.Loc, "route %s: nextHopIpAddress is allowed only with next hop VirtualAppliance, not %s", r.Name, r.NextHopType).
 					WithHint("remove nextHopIpAddress or set nextHopType: VirtualAppliance"))
 			}
@@ -145,7 +142,11 @@ func (t *Topology) validateAzure(errs *ErrorList) {
 		}
 		for key := range c.CoreDNSCustom {
 			if !strings.HasSuffix(key, ".server") && !strings.HasSuffix(key, ".override") {
-				errs.Add(Errorf(c.Loc, "cluster %s: corednsCustom key %q must end in .server or .override", c.Name, key).
+				at, ok := c.CoreDNSCustomLoc[key]
+				if !ok {
+					at = c.Loc
+				}
+				errs.Add(Errorf(at, "cluster %s: corednsCustom key %q must end in .server or .override", c.Name, key).
 					WithHint("AKS imports only custom/*.server and custom/*.override (coredns-custom.md)"))
 			}
 		}
@@ -164,10 +165,11 @@ func (t *Topology) validateAzure(errs *ErrorList) {
 // privatelink table: an unknown subresource is a deployment Azure refuses.
 func (t *Topology) validateEndpointSubresource(errs *ErrorList, pe *PrivateEndpoint) {
 	r := pe.Resource.Target
-	if r == nil {
-		return
+	if r == nil || pe.Subresource == "" {
+		return // unresolved, or reported as missing
 	}
-	if len(kb.LookupPrivateLink(r.Type, pe.Subresource)) > 0 {
+	if kb.HasPrivateLink(r.Type, pe.Subresource) || !kb.KnownResourceType(r.Type) {
+		// An unknown type is reported once, on the resource.
 		return
 	}
 	subs := kb.SubresourcesOf(r.Type)
@@ -185,7 +187,7 @@ func (t *Topology) validateEndpointSubresource(errs *ErrorList, pe *PrivateEndpo
 // privatelink table, the only source of its DNS names.
 func (t *Topology) validateResourceTypes(errs *ErrorList) {
 	for _, r := range t.Azure.Resources {
-		if len(kb.SubresourcesOf(r.Type)) > 0 {
+		if kb.KnownResourceType(r.Type) {
 			continue
 		}
 		e := Errorf(r.Loc, "resource %s: type %q is not in the privatelink table", r.Name, r.Type)
@@ -218,7 +220,7 @@ func (t *Topology) validateAWS(errs *ErrorList) {
 			errs.Add(Errorf(v.Loc, "vpc %s: CIDR blocks %s and %s overlap", v.Name, v.CIDRs[i], v.CIDRs[j]))
 		})
 		for _, s := range v.Subnets {
-			if s.CIDR.IsValid() && !containedIn(s.CIDR, v.CIDRs) {
+			if s.CIDR.IsValid() && validPrefixes(v.CIDRs) && !containedIn(s.CIDR, v.CIDRs) {
 				errs.Add(Errorf(s.Loc, "subnet %s/%s (%s) is outside the CIDR blocks of vpc %s (%s)", v.Name, s.Name, s.CIDR, v.Name, joinPrefixes(v.CIDRs)))
 			}
 		}
@@ -269,7 +271,7 @@ func (t *Topology) validateAWS(errs *ErrorList) {
 func (t *Topology) validateOnPrem(errs *ErrorList) {
 	for _, s := range t.OnPrem.Sites {
 		for _, h := range s.Hosts {
-			if h.IP.IsValid() && !containsAddr(s.AddressSpace, h.IP) {
+			if h.IP.IsValid() && validPrefixes(s.AddressSpace) && !containsAddr(s.AddressSpace, h.IP) {
 				errs.Add(Errorf(h.Loc, "host %s/%s: %s is outside the site's address space (%s)", s.Name, h.Name, h.IP, joinPrefixes(s.AddressSpace)).
 					WithHint("fix the IP or add a range to addressSpace"))
 			}
@@ -277,8 +279,8 @@ func (t *Topology) validateOnPrem(errs *ErrorList) {
 	}
 	for _, c := range t.Connections {
 		g := c.Gateway.Target
-		if g == nil {
-			continue
+		if g == nil || g.Type == "" || c.Type == "" {
+			continue // unresolved or already reported
 		}
 		if (c.Type == "vpn") != (g.Type == "Vpn") {
 			errs.Add(Errorf(c.Loc, "connection %s is %s but gateway %s is %s", c.Name, c.Type, g.Name, g.Type).
@@ -494,6 +496,21 @@ func checkNSGPrefix(s string) error {
 		return fmt.Errorf("address prefix %q is not a CIDR, an IP or a known service tag; did you mean %q?", s, c)
 	}
 	return fmt.Errorf("address prefix %q is not a CIDR, an IP, * or a service tag (%s)", s, strings.Join(NSGServiceTags, ", "))
+}
+
+// validPrefixes reports whether an address space was given and decoded; when
+// it was not, the decoder has said so and containment checks would only
+// repeat it.
+func validPrefixes(ps []netip.Prefix) bool {
+	if len(ps) == 0 {
+		return false
+	}
+	for _, p := range ps {
+		if !p.IsValid() {
+			return false
+		}
+	}
+	return true
 }
 
 func overlapping(ps []netip.Prefix, report func(i, j int)) {
