@@ -14,6 +14,13 @@ var (
 	}
 )
 
+// SetPartLines sets the size long lists are cut into, returning the old value.
+func SetPartLines(n int) int {
+	old := partLines
+	partLines = n
+	return old
+}
+
 // SetSplitThreshold sets the size from which topologies are parsed in
 // sections, returning the old value.
 func SetSplitThreshold(n int) int {

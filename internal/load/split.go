@@ -32,7 +32,16 @@ type section struct {
 	end      int    // byte offset after its last line
 	firstLn  int    // 1-based line of start
 	children []section
+	// parts split a long list value (azure.privateEndpoints) at item
+	// boundaries; every part after the first is a continuation, parsed under
+	// a copy of the key line.
+	parts []section
+	cont  bool
 }
+
+// partLines is the size a long list is cut into, in lines; a variable so
+// tests can cut small lists.
+var partLines = 8000
 
 // parseSections returns the root mapping node, or nil when the document is
 // not one it can split safely.
@@ -53,7 +62,15 @@ func parseSections(data []byte) *yaml.Node {
 			continue
 		}
 		for j := range secs[i].children {
-			leaves = append(leaves, &secs[i].children[j])
+			c := &secs[i].children[j]
+			c.parts = splitItems(data, c)
+			if c.parts == nil {
+				leaves = append(leaves, c)
+				continue
+			}
+			for k := range c.parts {
+				leaves = append(leaves, &c.parts[k])
+			}
 		}
 	}
 	order := make([]int, len(leaves))
@@ -107,9 +124,19 @@ func parseSections(data []byte) *yaml.Node {
 		}
 		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s.key, Line: s.keyLine, Column: 1}
 		val := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: s.children[0].keyLine, Column: 3}
-		for range s.children {
-			val.Content = append(val.Content, results[li].Content...)
+		for _, c := range s.children {
+			first := results[li]
 			li++
+			for range c.parts[min(1, len(c.parts)):] {
+				// A continuation's list items extend the first part's list.
+				more := results[li]
+				li++
+				if first.Content[1].Kind != yaml.SequenceNode || more.Content[1].Kind != yaml.SequenceNode {
+					return nil
+				}
+				first.Content[1].Content = append(first.Content[1].Content, more.Content[1].Content...)
+			}
+			val.Content = append(val.Content, first.Content...)
 		}
 		root.Content = append(root.Content, key, val)
 	}
@@ -120,8 +147,14 @@ func parseSections(data []byte) *yaml.Node {
 // newlines so that its lines keep their numbers. It must hold exactly one
 // key.
 func parseChunk(data []byte, s *section) *yaml.Node {
-	buf := make([]byte, 0, s.firstLn-1+s.end-s.start)
-	buf = append(buf, bytes.Repeat([]byte{'\n'}, s.firstLn-1)...)
+	buf := make([]byte, 0, s.firstLn+len(s.key)+4+s.end-s.start)
+	if s.cont {
+		// The key line stands on the line before the part's first item.
+		buf = append(buf, bytes.Repeat([]byte{'\n'}, s.firstLn-2)...)
+		buf = append(buf, "  "+s.key+":\n"...)
+	} else {
+		buf = append(buf, bytes.Repeat([]byte{'\n'}, s.firstLn-1)...)
+	}
 	buf = append(buf, data[s.start:s.end]...)
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(buf))
@@ -223,6 +256,54 @@ func hasNodeProperties(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// splitItems cuts a second-level section whose value is a block list
+// indented by four ("  key:" then "    - item" lines) into parts of about
+// partLines lines at item boundaries. It returns nil when the section is
+// short or is not such a list.
+func splitItems(data []byte, c *section) []section {
+	text := data[c.start:c.end]
+	if bytes.Count(text, []byte{'\n'}) < 2*partLines {
+		return nil
+	}
+	if rest := bytes.TrimSpace(bytes.TrimPrefix(text[:bytes.IndexByte(text, '\n')], []byte("  "+c.key+":"))); len(rest) > 0 && rest[0] != '#' {
+		return nil // the value is on the key line
+	}
+	parts := []section{{key: c.key, keyLine: c.keyLine, start: c.start, firstLn: c.firstLn}}
+	lineNo, sinceCut := c.firstLn, 0
+	off := c.start + bytes.IndexByte(text, '\n') + 1
+	for off < c.end {
+		lineNo++
+		sinceCut++
+		end := bytes.IndexByte(data[off:c.end], '\n')
+		next := c.end
+		if end >= 0 {
+			next = off + end + 1
+		}
+		body := bytes.TrimRight(data[off:next], "\n ")
+		if len(body) > 0 && body[0] != '#' && bytes.TrimLeft(body, " ")[0] != '#' {
+			switch in := indent(body); {
+			case in < 4:
+				return nil
+			case in == 4:
+				if body[4] != '-' || len(body) > 5 && body[5] != ' ' {
+					return nil // a mapping, not a list
+				}
+				if sinceCut >= partLines {
+					parts[len(parts)-1].end = off
+					parts = append(parts, section{key: c.key, keyLine: c.keyLine, start: off, firstLn: lineNo, cont: true})
+					sinceCut = 0
+				}
+			}
+		}
+		off = next
+	}
+	parts[len(parts)-1].end = c.end
+	if len(parts) == 1 {
+		return nil
+	}
+	return parts
 }
 
 func closeSection(secs []section, off int) {

@@ -17,6 +17,7 @@ import (
 // same kinds, tags, values, lines and columns — or decline.
 func TestSectionedParseEqualsWholeParse(t *testing.T) {
 	defer load.SetSplitThreshold(load.SetSplitThreshold(0))
+	defer load.SetPartLines(load.SetPartLines(7)) // cut lists into many parts
 	inputs := map[string][]byte{}
 	files, _ := filepath.Glob("../../examples/*/topology.yaml")
 	valid, _ := filepath.Glob("testdata/valid/*.yaml")
@@ -124,6 +125,7 @@ func FuzzSectionedParse(f *testing.F) {
 	f.Add([]byte("a:\n  b: |\n    text\n  c: 1\nd: 2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer load.SetSplitThreshold(load.SetSplitThreshold(0))
+		defer load.SetPartLines(load.SetPartLines(2))
 		got := load.ParseSections(data)
 		if got == nil {
 			return
