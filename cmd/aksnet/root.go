@@ -37,6 +37,14 @@ one deliberate mistake to find.`,
 	}
 	root.PersistentFlags().StringVarP(&g.file, "file", "f", "", "topology file (default: the embedded Contoso estate)")
 	root.AddCommand(newVersionCmd(), newShowCmd(g), newVantagesCmd(g), newKBCmd(), newSchemaCmd(), newGenerateCmd())
+	// cobra's completion command, with an example like every other.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  # Bash, for the current shell
+  source <(aksnet completion bash)`
+		}
+	}
 	return root
 }
 

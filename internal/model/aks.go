@@ -5,26 +5,26 @@ import "net/netip"
 // Cluster is an AKS cluster. Field names follow the ARM networkProfile and
 // agentPoolProfiles so that a value can be copied from `az aks show`.
 type Cluster struct {
-	Name              string `yaml:"name" jsonschema:"required"`
-	Region            string `yaml:"region,omitempty"`
-	ResourceGroup     string `yaml:"resourceGroup,omitempty"`
+	Name              string `yaml:"name" jsonschema:"required" jsonschema_description:"Cluster name, unique in the topology; the vantages pod:CLUSTER/… and node:CLUSTER."`
+	Region            string `yaml:"region,omitempty" jsonschema_description:"Azure region; defaults to metadata.defaultRegion."`
+	ResourceGroup     string `yaml:"resourceGroup,omitempty" jsonschema_description:"Azure resource group of the cluster."`
 	DNSPrefix         string `yaml:"dnsPrefix,omitempty" jsonschema_description:"First label of the API server FQDN; defaults to the cluster name."`
-	KubernetesVersion string `yaml:"kubernetesVersion,omitempty"`
+	KubernetesVersion string `yaml:"kubernetesVersion,omitempty" jsonschema_description:"Kubernetes version, e.g. 1.33."`
 
 	NetworkPlugin     NetworkPlugin     `yaml:"networkPlugin,omitempty" jsonschema_description:"azure, kubenet or none; omitted means Azure CNI Overlay, as az aks create does."`
-	NetworkPluginMode NetworkPluginMode `yaml:"networkPluginMode,omitempty"`
-	NetworkDataplane  NetworkDataplane  `yaml:"networkDataplane,omitempty"`
+	NetworkPluginMode NetworkPluginMode `yaml:"networkPluginMode,omitempty" jsonschema_description:"overlay: Azure CNI Overlay (with networkPlugin azure)."`
+	NetworkDataplane  NetworkDataplane  `yaml:"networkDataplane,omitempty" jsonschema_description:"cilium: Azure CNI Powered by Cilium."`
 	NetworkPolicy     PolicyEngine      `yaml:"networkPolicy,omitempty" jsonschema_description:"Policy engine: none (default), azure (NPM), calico or cilium."`
 	PodCIDR           netip.Prefix      `yaml:"podCidr,omitempty" jsonschema_description:"Pod CIDR for overlay and kubenet (default 10.244.0.0/16)."`
 	ServiceCIDR       netip.Prefix      `yaml:"serviceCidr,omitempty" jsonschema_description:"Default 10.0.0.0/16."`
 	DNSServiceIP      netip.Addr        `yaml:"dnsServiceIp,omitempty" jsonschema_description:"ClusterIP of kube-dns (default 10.0.0.10)."`
-	OutboundType      OutboundType      `yaml:"outboundType,omitempty"`
-	LoadBalancerSKU   LoadBalancerSKU   `yaml:"loadBalancerSku,omitempty"`
+	OutboundType      OutboundType      `yaml:"outboundType,omitempty" jsonschema_description:"How nodes and pods reach the internet."`
+	LoadBalancerSKU   LoadBalancerSKU   `yaml:"loadBalancerSku,omitempty" jsonschema_description:"SKU of the cluster's load balancer."`
 	// LoadBalancerProfile is the SNAT configuration of outboundType loadBalancer.
-	LoadBalancerProfile *LoadBalancerProfile `yaml:"loadBalancerProfile,omitempty"`
+	LoadBalancerProfile *LoadBalancerProfile `yaml:"loadBalancerProfile,omitempty" jsonschema_description:"SNAT settings of outboundType loadBalancer."`
 
 	NodePools []*NodePool `yaml:"nodePools" jsonschema:"required,minItems=1" jsonschema_description:"Node pools; the first one's subnet also holds a private cluster's API server endpoint."`
-	APIServer APIServer   `yaml:"apiServer,omitempty"`
+	APIServer APIServer   `yaml:"apiServer,omitempty" jsonschema_description:"API server access: public or private, its DNS zone and addresses."`
 
 	// CoreDNSCustom is the data of the kube-system/coredns-custom ConfigMap:
 	// keys ending in .server add server blocks, .override splice into the
@@ -33,7 +33,7 @@ type Cluster struct {
 	// CoreDNSCustomLoc is where each corednsCustom key was written.
 	CoreDNSCustomLoc map[string]Location `yaml:"-" json:"-"`
 	// Kubernetes lists manifest files and folders describing the workloads.
-	Kubernetes KubernetesSource `yaml:"kubernetes,omitempty"`
+	Kubernetes KubernetesSource `yaml:"kubernetes,omitempty" jsonschema_description:"Kubernetes manifests of the cluster's workloads."`
 
 	// Objects are the cluster's Kubernetes objects, loaded from Kubernetes.
 	Objects *KubeObjects `yaml:"-" json:"-"`
@@ -79,28 +79,28 @@ func (LoadBalancerSKU) Enum() []string { return []string{"standard", "basic"} }
 // LoadBalancerProfile is the SNAT part of networkProfile.loadBalancerProfile.
 type LoadBalancerProfile struct {
 	// AllocatedOutboundPorts per node; 0 means Azure's automatic tiers.
-	AllocatedOutboundPorts int      `yaml:"allocatedOutboundPorts,omitempty" jsonschema:"minimum=0,maximum=64000"`
-	ManagedOutboundIPs     int      `yaml:"managedOutboundIpCount,omitempty" jsonschema:"minimum=1,maximum=100"`
+	AllocatedOutboundPorts int      `yaml:"allocatedOutboundPorts,omitempty" jsonschema:"minimum=0,maximum=64000" jsonschema_description:"SNAT ports per node; 0 lets Azure allocate by pool size."`
+	ManagedOutboundIPs     int      `yaml:"managedOutboundIpCount,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Number of managed outbound public IPs."`
 	Loc                    Location `yaml:"-" json:"-"`
 }
 
 // NodePool is an agent pool.
 type NodePool struct {
-	Name      string      `yaml:"name" jsonschema:"required"`
+	Name      string      `yaml:"name" jsonschema:"required" jsonschema_description:"Pool name, unique in the cluster."`
 	Mode      PoolMode    `yaml:"mode,omitempty" jsonschema_description:"System or User; the first pool defaults to System."`
 	Subnet    Ref[Subnet] `yaml:"subnet" jsonschema:"required" jsonschema_description:"VNET/SUBNET of the nodes."`
 	PodSubnet Ref[Subnet] `yaml:"podSubnet,omitempty" jsonschema_description:"VNET/SUBNET for pod IPs (Azure CNI pod subnet)."`
 	// PodIPAllocationMode is DynamicIndividual (default) or StaticBlock.
-	PodIPAllocationMode PodIPAllocationMode `yaml:"podIpAllocationMode,omitempty"`
-	Count               int                 `yaml:"count" jsonschema:"required,minimum=0,maximum=1000"`
+	PodIPAllocationMode PodIPAllocationMode `yaml:"podIpAllocationMode,omitempty" jsonschema_description:"How the pod subnet hands out addresses; needs podSubnet."`
+	Count               int                 `yaml:"count" jsonschema:"required,minimum=0,maximum=1000" jsonschema_description:"Number of nodes."`
 	// MinCount and MaxCount set the cluster autoscaler's range.
-	MinCount int `yaml:"minCount,omitempty" jsonschema:"minimum=0,maximum=1000"`
+	MinCount int `yaml:"minCount,omitempty" jsonschema:"minimum=0,maximum=1000" jsonschema_description:"Autoscaler minimum."`
 	MaxCount int `yaml:"maxCount,omitempty" jsonschema:"minimum=0,maximum=1000" jsonschema_description:"Autoscaler maximum; address planning uses it."`
 	// MaxSurge is a node count ("1") or a percentage ("33%"), default 1.
 	MaxSurge string   `yaml:"maxSurge,omitempty" jsonschema:"pattern=^([0-9]+|([0-9]|[1-9][0-9]|100)%)$" jsonschema_description:"Upgrade surge: a count (1, the default) or a percentage (33%) rounded up."`
 	MaxPods  int      `yaml:"maxPods,omitempty" jsonschema:"minimum=10,maximum=250" jsonschema_description:"Pods per node; default per CNI (kubenet 110, azure 30, overlay 250)."`
-	OSType   OSType   `yaml:"osType,omitempty"`
-	VMSize   string   `yaml:"vmSize,omitempty"`
+	OSType   OSType   `yaml:"osType,omitempty" jsonschema_description:"Node operating system."`
+	VMSize   string   `yaml:"vmSize,omitempty" jsonschema_description:"VM size, e.g. Standard_D4s_v5."`
 	Loc      Location `yaml:"-" json:"-"`
 
 	Cluster *Cluster `yaml:"-" json:"-"`
@@ -133,9 +133,9 @@ type APIServer struct {
 	// PrivateIP is the API server's private endpoint address, when known.
 	PrivateIP             netip.Addr     `yaml:"privateIp,omitempty" jsonschema_description:"Private endpoint IP of the API server, in the first node pool's subnet."`
 	PublicIP              netip.Addr     `yaml:"publicIp,omitempty" jsonschema_description:"Public IP of a public cluster's API server."`
-	AuthorizedIPRanges    []netip.Prefix `yaml:"authorizedIpRanges,omitempty"`
+	AuthorizedIPRanges    []netip.Prefix `yaml:"authorizedIpRanges,omitempty" jsonschema_description:"CIDRs allowed to reach a public API server; empty allows every address."`
 	VNetIntegrationSubnet Ref[Subnet]    `yaml:"vnetIntegrationSubnet,omitempty" jsonschema_description:"API Server VNet Integration: delegated subnet of at least /28."`
-	FQDNSubdomain         string         `yaml:"fqdnSubdomain,omitempty"`
+	FQDNSubdomain         string         `yaml:"fqdnSubdomain,omitempty" jsonschema_description:"With a custom private DNS zone, the API server name's first label instead of dnsPrefix."`
 
 	// CustomZone is PrivateDNSZone resolved when it names a declared zone.
 	CustomZone *PrivateDNSZone `yaml:"-" json:"-"`

@@ -4,7 +4,7 @@ import "net/netip"
 
 // AWS holds the AWS side of the estate.
 type AWS struct {
-	VPCs              []*VPC              `yaml:"vpcs,omitempty"`
+	VPCs              []*VPC              `yaml:"vpcs,omitempty" jsonschema_description:"VPCs with their subnets."`
 	Instances         []*EC2Instance      `yaml:"instances,omitempty" jsonschema_description:"EC2 instances; one with a dns block is a DNS server."`
 	HostedZones       []*HostedZone       `yaml:"privateHostedZones,omitempty" jsonschema_description:"Route 53 private hosted zones with their VPC associations."`
 	ResolverEndpoints []*ResolverEndpoint `yaml:"resolverEndpoints,omitempty" jsonschema_description:"Route 53 Resolver inbound and outbound endpoints."`
@@ -13,14 +13,14 @@ type AWS struct {
 
 // VPC is an AWS VPC.
 type VPC struct {
-	Name   string         `yaml:"name" jsonschema:"required"`
-	Region string         `yaml:"region,omitempty"`
+	Name   string         `yaml:"name" jsonschema:"required" jsonschema_description:"VPC name, unique in the topology; its subnets are written VPC/SUBNET, the VPC itself vpc:NAME in connections."`
+	Region string         `yaml:"region,omitempty" jsonschema_description:"AWS region, e.g. eu-west-1."`
 	CIDRs  []netip.Prefix `yaml:"cidrBlocks" jsonschema:"required,minItems=1" jsonschema_description:"Primary CIDR first: the Amazon DNS server is its base + 2."`
 	// EnableDNSSupport defaults to true; false disables the Amazon resolver.
 	EnableDNSSupport   *bool        `yaml:"enableDnsSupport,omitempty" jsonschema_description:"Default true; false turns off the Amazon-provided resolver."`
 	EnableDNSHostnames bool         `yaml:"enableDnsHostnames,omitempty" jsonschema_description:"Needed, with enableDnsSupport, for private hosted zones."`
-	DHCPOptions        *DHCPOptions `yaml:"dhcpOptions,omitempty"`
-	Subnets            []*AWSSubnet `yaml:"subnets,omitempty"`
+	DHCPOptions        *DHCPOptions `yaml:"dhcpOptions,omitempty" jsonschema_description:"DHCP options set: the DNS servers and domain name instances get."`
+	Subnets            []*AWSSubnet `yaml:"subnets,omitempty" jsonschema_description:"Subnets, each inside the CIDR blocks."`
 	Loc                Location     `yaml:"-" json:"-"`
 }
 
@@ -45,7 +45,7 @@ var AWSLinkLocalResolver = netip.MustParseAddr("169.254.169.253")
 
 // DHCPOptions is a VPC's DHCP options set.
 type DHCPOptions struct {
-	DomainName string `yaml:"domainName,omitempty"`
+	DomainName string `yaml:"domainName,omitempty" jsonschema_description:"Domain name handed to instances, their search domain."`
 	// DomainNameServers is "AmazonProvidedDNS" or up to four IPs.
 	DomainNameServers []string `yaml:"domainNameServers,omitempty" jsonschema:"maxItems=4" jsonschema_description:"AmazonProvidedDNS, or up to 4 DNS server IPs (not both)."`
 	Loc               Location `yaml:"-" json:"-"`
@@ -53,9 +53,9 @@ type DHCPOptions struct {
 
 // AWSSubnet is a subnet of a VPC, referenced as "VPC/SUBNET".
 type AWSSubnet struct {
-	Name             string       `yaml:"name" jsonschema:"required"`
-	CIDR             netip.Prefix `yaml:"cidrBlock" jsonschema:"required"`
-	AvailabilityZone string       `yaml:"availabilityZone,omitempty"`
+	Name             string       `yaml:"name" jsonschema:"required" jsonschema_description:"Subnet name, unique in its VPC."`
+	CIDR             netip.Prefix `yaml:"cidrBlock" jsonschema:"required" jsonschema_description:"CIDR inside the VPC's CIDR blocks."`
+	AvailabilityZone string       `yaml:"availabilityZone,omitempty" jsonschema_description:"Availability zone, e.g. eu-west-1a."`
 	VPC              *VPC         `yaml:"-" json:"-"`
 	Loc              Location     `yaml:"-" json:"-"`
 }
@@ -66,10 +66,10 @@ func (s *AWSSubnet) Location() Location { return s.Loc }
 
 // EC2Instance is an instance with one ENI.
 type EC2Instance struct {
-	Name   string         `yaml:"name" jsonschema:"required"`
+	Name   string         `yaml:"name" jsonschema:"required" jsonschema_description:"Instance name, unique in the topology; the vantage vm:NAME."`
 	Subnet Ref[AWSSubnet] `yaml:"subnet" jsonschema:"required" jsonschema_description:"VPC/SUBNET."`
-	IP     netip.Addr     `yaml:"privateIp" jsonschema:"required"`
-	DNS    *DNSServer     `yaml:"dns,omitempty"`
+	IP     netip.Addr     `yaml:"privateIp" jsonschema:"required" jsonschema_description:"Address of the ENI, inside its subnet."`
+	DNS    *DNSServer     `yaml:"dns,omitempty" jsonschema_description:"The instance runs a DNS server with this configuration."`
 	Loc    Location       `yaml:"-" json:"-"`
 }
 
@@ -95,8 +95,8 @@ func (EndpointDirection) Enum() []string { return []string{"INBOUND", "OUTBOUND"
 
 // ResolverEndpoint is a Route 53 Resolver endpoint.
 type ResolverEndpoint struct {
-	Name      string            `yaml:"name" jsonschema:"required"`
-	Direction EndpointDirection `yaml:"direction" jsonschema:"required"`
+	Name      string            `yaml:"name" jsonschema:"required" jsonschema_description:"Endpoint name, unique in the topology."`
+	Direction EndpointDirection `yaml:"direction" jsonschema:"required" jsonschema_description:"INBOUND receives queries from outside the VPC; OUTBOUND forwards queries out of it."`
 	IPs       []*EndpointIP     `yaml:"ipAddresses" jsonschema:"required,minItems=1" jsonschema_description:"At least two in production (AWS requires two)."`
 	Loc       Location          `yaml:"-" json:"-"`
 }
@@ -107,8 +107,8 @@ func (e *ResolverEndpoint) Location() Location { return e.Loc }
 
 // EndpointIP is one ENI of a Resolver endpoint.
 type EndpointIP struct {
-	Subnet Ref[AWSSubnet] `yaml:"subnet" jsonschema:"required"`
-	IP     netip.Addr     `yaml:"ip" jsonschema:"required"`
+	Subnet Ref[AWSSubnet] `yaml:"subnet" jsonschema:"required" jsonschema_description:"VPC/SUBNET of this address."`
+	IP     netip.Addr     `yaml:"ip" jsonschema:"required" jsonschema_description:"Address, inside its subnet."`
 	Loc    Location       `yaml:"-" json:"-"`
 }
 
@@ -119,9 +119,9 @@ func (ResolverRuleType) Enum() []string { return []string{"FORWARD", "SYSTEM"} }
 
 // ResolverRule is a Route 53 Resolver rule and its VPC associations.
 type ResolverRule struct {
-	Name     string                `yaml:"name" jsonschema:"required"`
-	Type     ResolverRuleType      `yaml:"ruleType" jsonschema:"required"`
-	Domain   string                `yaml:"domainName" jsonschema:"required"`
+	Name     string                `yaml:"name" jsonschema:"required" jsonschema_description:"Rule name, unique in the topology."`
+	Type     ResolverRuleType      `yaml:"ruleType" jsonschema:"required" jsonschema_description:"FORWARD sends the domain to targetIps; SYSTEM has the Resolver answer it itself."`
+	Domain   string                `yaml:"domainName" jsonschema:"required" jsonschema_description:"Domain the rule applies to, e.g. azure.contoso.com."`
 	Targets  []AddrPort            `yaml:"targetIps,omitempty" jsonschema_description:"FORWARD rules: where queries go."`
 	Endpoint Ref[ResolverEndpoint] `yaml:"resolverEndpoint,omitempty" jsonschema_description:"FORWARD rules: the OUTBOUND endpoint queries leave from."`
 	VPCs     []Ref[VPC]            `yaml:"vpcs,omitempty" jsonschema_description:"Associated VPCs."`

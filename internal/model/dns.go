@@ -27,7 +27,7 @@ func (RecordType) Enum() []string { return []string{"A", "AAAA", "CNAME", "TXT",
 // private hosted zone, a zone on a custom DNS server, or a public zone.
 type Zone struct {
 	Name    string    `yaml:"name" jsonschema:"required" jsonschema_description:"Zone name, e.g. privatelink.postgres.database.azure.com."`
-	Records []*Record `yaml:"records,omitempty"`
+	Records []*Record `yaml:"records,omitempty" jsonschema_description:"Record sets of the zone."`
 	Loc     Location  `yaml:"-" json:"-"`
 }
 
@@ -35,7 +35,7 @@ type Zone struct {
 type Record struct {
 	// Name is relative to the zone; "@" is the apex.
 	Name string     `yaml:"name" jsonschema:"required" jsonschema_description:"Name relative to the zone; @ for the apex."`
-	Type RecordType `yaml:"type" jsonschema:"required"`
+	Type RecordType `yaml:"type" jsonschema:"required" jsonschema_description:"Record type."`
 	TTL  int        `yaml:"ttl,omitempty" jsonschema:"minimum=1,maximum=2147483647" jsonschema_description:"Seconds; default 3600 (Azure private DNS default), 300 for Route 53."`
 	// Values are written as in a zone file: an address for A/AAAA, a name for
 	// CNAME/PTR, "10 mail.example.com" for MX, "0 5 443 host" for SRV, text for TXT.

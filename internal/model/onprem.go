@@ -8,17 +8,17 @@ import (
 
 // OnPrem holds the on-premises sites.
 type OnPrem struct {
-	Sites []*Site `yaml:"sites,omitempty"`
+	Sites []*Site `yaml:"sites,omitempty" jsonschema_description:"On-premises networks with their hosts."`
 }
 
 // Site is an on-premises network.
 type Site struct {
-	Name         string         `yaml:"name" jsonschema:"required"`
-	AddressSpace []netip.Prefix `yaml:"addressSpace" jsonschema:"required,minItems=1"`
+	Name         string         `yaml:"name" jsonschema:"required" jsonschema_description:"Site name, unique in the topology; its hosts are written SITE/HOST, the site itself site:NAME in connections."`
+	AddressSpace []netip.Prefix `yaml:"addressSpace" jsonschema:"required,minItems=1" jsonschema_description:"Address ranges of the site."`
 	// DNSServers are the resolvers the site's hosts use.
 	DNSServers []netip.Addr `yaml:"dnsServers,omitempty" jsonschema_description:"Resolvers of the site's hosts, in order."`
 	Search     []string     `yaml:"searchDomains,omitempty" jsonschema_description:"Search list of the site's hosts."`
-	Hosts      []*Host      `yaml:"hosts,omitempty"`
+	Hosts      []*Host      `yaml:"hosts,omitempty" jsonschema_description:"Machines at the site."`
 	Loc        Location     `yaml:"-" json:"-"`
 }
 
@@ -28,8 +28,8 @@ func (s *Site) Location() Location { return s.Loc }
 
 // Host is a machine at a site, referenced as "SITE/HOST".
 type Host struct {
-	Name       string       `yaml:"name" jsonschema:"required"`
-	IP         netip.Addr   `yaml:"ip" jsonschema:"required"`
+	Name       string       `yaml:"name" jsonschema:"required" jsonschema_description:"Host name, unique in its site; the vantage host:SITE/NAME."`
+	IP         netip.Addr   `yaml:"ip" jsonschema:"required" jsonschema_description:"Address of the host, inside the site's address space."`
 	DNSServers []netip.Addr `yaml:"dnsServers,omitempty" jsonschema_description:"Overrides the site's DNS servers."`
 	DNS        *DNSServer   `yaml:"dns,omitempty" jsonschema_description:"The host runs a DNS server with this configuration."`
 	Site       *Site        `yaml:"-" json:"-"`
@@ -47,8 +47,8 @@ func (ConnectionType) Enum() []string { return []string{"vpn", "expressroute"} }
 
 // Connection joins an Azure gateway to an on-prem site or an AWS VPC.
 type Connection struct {
-	Name    string           `yaml:"name" jsonschema:"required"`
-	Type    ConnectionType   `yaml:"type" jsonschema:"required"`
+	Name    string           `yaml:"name" jsonschema:"required" jsonschema_description:"Connection name, unique in the topology."`
+	Type    ConnectionType   `yaml:"type" jsonschema:"required" jsonschema_description:"Must match the gateway's type: vpn for Vpn, expressroute for ExpressRoute."`
 	Gateway Ref[VNetGateway] `yaml:"gateway" jsonschema:"required" jsonschema_description:"Azure virtual network gateway of this end."`
 	Remote  NetworkRef       `yaml:"remote" jsonschema:"required" jsonschema_description:"The other end: site:NAME or vpc:NAME."`
 	// RemotePrefixes are the ranges routed into the tunnel (the local network

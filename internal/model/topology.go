@@ -13,7 +13,7 @@ const APIVersion = "aksnet.dev/v1alpha1"
 type Topology struct {
 	APIVersion string   `yaml:"apiVersion" jsonschema:"required,enum=aksnet.dev/v1alpha1" jsonschema_description:"Format version of this file. Only aksnet.dev/v1alpha1 exists."`
 	Kind       string   `yaml:"kind" jsonschema:"required,enum=Topology" jsonschema_description:"Always Topology."`
-	Metadata   Metadata `yaml:"metadata" jsonschema:"required"`
+	Metadata   Metadata `yaml:"metadata" jsonschema:"required" jsonschema_description:"Name and description of the estate."`
 	Azure      Azure    `yaml:"azure,omitempty" jsonschema_description:"Azure networks, DNS, endpoints, PaaS resources and AKS clusters."`
 	AWS        AWS      `yaml:"aws,omitempty" jsonschema_description:"AWS VPCs, Route 53 private hosted zones and Resolver."`
 	OnPrem     OnPrem   `yaml:"onPrem,omitempty" jsonschema_description:"On-premises sites: address ranges, DNS servers and hosts."`
@@ -28,7 +28,7 @@ type Topology struct {
 // Metadata names and describes the estate.
 type Metadata struct {
 	Name        string `yaml:"name" jsonschema:"required" jsonschema_description:"Name of the estate, shown in reports."`
-	Description string `yaml:"description,omitempty"`
+	Description string `yaml:"description,omitempty" jsonschema_description:"Free text about the estate."`
 	// DefaultRegion is used for elements that do not name their own.
 	DefaultRegion string `yaml:"defaultRegion,omitempty" jsonschema_description:"Azure region for elements that do not name one (e.g. westeurope)."`
 }

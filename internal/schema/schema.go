@@ -333,9 +333,6 @@ func (g *generator) complete(name string, t reflect.Type, s *jsonschema.Schema) 
 			continue
 		}
 		if p.Description == "" {
-			p.Description = descriptions[f.key()]
-		}
-		if p.Description == "" {
 			if _, def := scalarDef(f.Field.Type); def != nil {
 				p.Description = def.Description
 			} else if m := g.mapper(f.Field.Type); m != nil {

@@ -243,15 +243,6 @@ func TestExtraTablesNotStale(t *testing.T) {
 			byKey[f.key()] = f
 		}
 	}
-	for k := range descriptions {
-		f, ok := byKey[k]
-		switch {
-		case !ok:
-			t.Errorf("extra.go: descriptions[%q]: no such field", k)
-		case f.Field.Tag.Get("jsonschema_description") != "":
-			t.Errorf("extra.go: descriptions[%q]: the model now describes the field; remove the entry", k)
-		}
-	}
 	for k, d := range defaults {
 		f, ok := byKey[k]
 		switch {
