@@ -7,7 +7,6 @@ package schema
 // jsonschema default= option for a field, its entry here must go:
 // TestExtraTablesNotStale fails while both exist.
 
-
 // A Default is what an omitted field means. Value, when set, is a literal
 // written into the schema's "default"; Text describes a default that depends
 // on other fields.
