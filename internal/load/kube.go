@@ -114,8 +114,8 @@ func Manifests(file string, data []byte, objs *model.KubeObjects) model.ErrorLis
 
 func decodeJSONObject(root *yaml.Node, js []byte, at model.Location, objs *model.KubeObjects) model.ErrorList {
 	var errs model.ErrorList
-	var tm metav1.TypeMeta
-	if err := json.Unmarshal(js, &tm); err != nil {
+	tm, err := typeMeta(root, js)
+	if err != nil {
 		return model.ErrorList{model.Errorf(at, "manifest is not an object: %s", err).
 			WithHint("a Kubernetes manifest is a mapping with apiVersion, kind and metadata")}
 	}
@@ -164,6 +164,22 @@ func decodeJSONObject(root *yaml.Node, js []byte, at model.Location, objs *model
 	}
 	add(obj, tm, at, objs)
 	return nil
+}
+
+// typeMeta reads apiVersion and kind from the document's node when they are
+// plain values there (cheaper than a JSON pass), else from the JSON.
+func typeMeta(root *yaml.Node, js []byte) (metav1.TypeMeta, error) {
+	var tm metav1.TypeMeta
+	if root != nil && root.Kind == yaml.MappingNode {
+		_, a := mappingEntry(root, "apiVersion")
+		_, k := mappingEntry(root, "kind")
+		if a != nil && k != nil && a.Kind == yaml.ScalarNode && k.Kind == yaml.ScalarNode && a.Tag == "!!str" && k.Tag == "!!str" {
+			tm.APIVersion, tm.Kind = a.Value, k.Value
+			return tm, nil
+		}
+	}
+	err := json.Unmarshal(js, &tm)
+	return tm, err
 }
 
 // add files a decoded object under its kind; pod templates of controllers

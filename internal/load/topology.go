@@ -10,8 +10,8 @@ import (
 	"io"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -32,54 +32,131 @@ func Topology(files Files, name string) (*model.Topology, model.ErrorList) {
 // Bytes loads a topology from data, read from name; files resolves the
 // manifests it includes.
 func Bytes(files Files, name string, data []byte) (*model.Topology, model.ErrorList) {
-	t, errs := Decode(name, data)
-	if t == nil {
-		return nil, errs
+	root, perr := parse(name, data)
+	if perr != nil {
+		return nil, model.ErrorList{perr}
 	}
-	// Kubernetes manifests do not depend on the topology's links: decode
-	// them, a cluster per goroutine, while the topology is linked.
-	clusters := t.Azure.Clusters
-	objs := make([]*model.KubeObjects, len(clusters))
-	objErrs := make([]model.ErrorList, len(clusters))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, c := range clusters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			objs[i], objErrs[i] = clusterObjects(files, name, c)
-		}()
-	}
+	// Kubernetes manifests depend only on the paths the clusters list: start
+	// reading them as soon as the YAML is parsed, while the topology is
+	// decoded, linked and validated.
+	pre := prefetchManifests(files, name, root)
+	t, errs := decodeRoot(name, root)
 	// Validation runs even when references failed to resolve: its checks
 	// skip what is unresolved, so the user sees every independent problem.
 	errs = append(errs, t.Link()...)
 	errs = append(errs, t.Validate()...)
-	wg.Wait()
-	for i, c := range clusters {
-		errs = append(errs, objErrs[i]...)
-		errs = append(errs, attach(c, objs[i])...)
+	for i, c := range t.Azure.Clusters {
+		objs, oerrs := pre.get(i, c)
+		errs = append(errs, oerrs...)
+		errs = append(errs, attach(c, objs)...)
 	}
 	errs.Sort()
 	return t, errs
 }
 
+// prefetch holds the manifests of each cluster, read from the node tree
+// before the topology is decoded.
+type prefetch struct {
+	files Files
+	name  string
+	stubs []*model.Cluster // as far as the nodes say; nil where unsure
+	done  []chan struct{}
+	objs  []*model.KubeObjects
+	errs  []model.ErrorList
+}
+
+func prefetchManifests(files Files, name string, root *yaml.Node) *prefetch {
+	p := &prefetch{files: files, name: name}
+	_, azure := mappingEntry(root, "azure")
+	_, clusters := mappingEntry(azure, "aksClusters")
+	if clusters == nil || clusters.Kind != yaml.SequenceNode {
+		return p
+	}
+	n := len(clusters.Content)
+	p.stubs, p.done = make([]*model.Cluster, n), make([]chan struct{}, n)
+	p.objs, p.errs = make([]*model.KubeObjects, n), make([]model.ErrorList, n)
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, item := range clusters.Content {
+		c := clusterStub(name, item)
+		if c == nil {
+			continue
+		}
+		p.stubs[i], p.done[i] = c, make(chan struct{})
+		go func() {
+			defer close(p.done[i])
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			p.objs[i], p.errs[i] = clusterObjects(files, name, c)
+		}()
+	}
+	return p
+}
+
+// clusterStub reads a cluster's name and manifest paths from its node, or
+// returns nil when the node is anything but plain (aliases, merges, odd
+// types): the cluster's manifests are then read after decoding.
+func clusterStub(file string, n *yaml.Node) *model.Cluster {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	_, nameNode := mappingEntry(n, "name")
+	_, k := mappingEntry(n, "kubernetes")
+	if nameNode == nil || nameNode.Kind != yaml.ScalarNode || k == nil || k.Kind != yaml.MappingNode {
+		return nil
+	}
+	_, ms := mappingEntry(k, "manifests")
+	if ms == nil || ms.Kind != yaml.SequenceNode {
+		return nil
+	}
+	c := &model.Cluster{Name: nameNode.Value}
+	c.Kubernetes.Loc = model.Location{File: file, Line: k.Line, Column: k.Column}
+	for _, m := range ms.Content {
+		if m.Kind != yaml.ScalarNode || m.Tag != "!!str" {
+			return nil
+		}
+		c.Kubernetes.Manifests = append(c.Kubernetes.Manifests, m.Value)
+	}
+	return c
+}
+
+// get returns the i-th decoded cluster's objects: the prefetched ones when
+// the cluster is what the nodes said, otherwise read now.
+func (p *prefetch) get(i int, c *model.Cluster) (*model.KubeObjects, model.ErrorList) {
+	if i < len(p.stubs) && p.stubs[i] != nil {
+		<-p.done[i]
+		s := p.stubs[i]
+		if s.Name == c.Name && s.Kubernetes.Loc == c.Kubernetes.Loc && slices.Equal(s.Kubernetes.Manifests, c.Kubernetes.Manifests) {
+			return p.objs[i], p.errs[i]
+		}
+	}
+	return clusterObjects(p.files, p.name, c)
+}
+
 // Decode parses the YAML of a topology file into the model, without
 // resolving references.
 func Decode(name string, data []byte) (*model.Topology, model.ErrorList) {
-	at := model.Location{File: name}
+	root, err := parse(name, data)
+	if err != nil {
+		return nil, model.ErrorList{err}
+	}
+	return decodeRoot(name, root)
+}
+
+// parse turns the file into its root mapping node: in sections on all cores
+// when it is large and plain, else in one go.
+func parse(name string, data []byte) (*yaml.Node, *model.Error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, model.ErrorList{model.Errorf(at, "the file is empty").
-			WithHint("start with apiVersion: %s, kind: Topology and metadata.name; see docs/topology.md", model.APIVersion)}
+		return nil, model.Errorf(model.Location{File: name}, "the file is empty").
+			WithHint("start with apiVersion: %s, kind: Topology and metadata.name; see docs/topology.md", model.APIVersion)
 	}
-	root := parseSections(data)
-	if root == nil {
-		var err *model.Error
-		if root, err = parseWhole(name, data); err != nil {
-			return nil, model.ErrorList{err}
-		}
+	if root := parseSections(data); root != nil {
+		return root, nil
 	}
+	return parseWhole(name, data)
+}
+
+// decodeRoot decodes the root node into a topology, without linking it.
+func decodeRoot(name string, root *yaml.Node) (*model.Topology, model.ErrorList) {
 	d := &decoder{file: name}
 	t := &model.Topology{}
 	d.decode(root, reflect.ValueOf(t).Elem(), "")
