@@ -112,6 +112,16 @@ func parseSections(data []byte) *yaml.Node {
 	if failed {
 		return nil
 	}
+	// The lines between a split section's key and its first child (the key
+	// line itself, comments) belong to no chunk: check them on their own.
+	for _, s := range secs {
+		if len(s.children) > 0 {
+			head := append(bytes.Repeat([]byte{'\n'}, s.firstLn-1), data[s.start:s.children[0].start]...)
+			if !parses(head) {
+				return nil
+			}
+		}
+	}
 	// Assemble the tree a single parse would give.
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: secs[0].keyLine, Column: 1}
 	li := 0
@@ -223,6 +233,11 @@ func scanSections(data []byte) ([]section, bool) {
 			}
 			closeSection(secs, off)
 			s := section{key: k, keyLine: lineNo, start: off, firstLn: lineNo}
+			if len(secs) == 0 {
+				// The first chunk also holds the comments and blank lines
+				// above it, so that every byte is parsed (and checked).
+				s.start, s.firstLn = 0, 1
+			}
 			if rest := bytes.TrimSpace(body[len(k)+1:]); len(rest) == 0 || rest[0] == '#' {
 				s.end = -1 // a block value follows
 			}

@@ -139,3 +139,21 @@ func FuzzSectionedParse(f *testing.F) {
 		}
 	})
 }
+
+// Bytes the chunks do not hold must still be checked: a control character
+// in a comment makes the whole parse fail, so the sectioned one must too.
+func TestSectionedParseChecksEveryByte(t *testing.T) {
+	defer load.SetSplitThreshold(load.SetSplitThreshold(0))
+	for _, src := range []string{
+		"#\x00\nA:\n  b: 1\n",
+		"A:\n#\x00\n  b: 1\n",
+		"A: # \x01\n  b: 1\n",
+	} {
+		if _, err := load.ParseWhole("f.yaml", []byte(src)); err == nil {
+			t.Fatalf("%q: the whole parse accepts it; the test needs a rejected input", src)
+		}
+		if n := load.ParseSections([]byte(src)); n != nil {
+			t.Errorf("%q: sectioned parse accepted what a whole parse rejects", src)
+		}
+	}
+}
