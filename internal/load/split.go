@@ -286,7 +286,7 @@ func splitItems(data []byte, c *section) []section {
 		return nil // the value is on the key line
 	}
 	parts := []section{{key: c.key, keyLine: c.keyLine, start: c.start, firstLn: c.firstLn}}
-	lineNo, sinceCut := c.firstLn, 0
+	lineNo, sinceCut, items := c.firstLn, 0, false
 	off := c.start + bytes.IndexByte(text, '\n') + 1
 	for off < c.end {
 		lineNo++
@@ -299,12 +299,13 @@ func splitItems(data []byte, c *section) []section {
 		body := bytes.TrimRight(data[off:next], "\n ")
 		if len(body) > 0 && body[0] != '#' && bytes.TrimLeft(body, " ")[0] != '#' {
 			switch in := indent(body); {
-			case in < 4:
-				return nil
+			case in < 4, in > 4 && !items:
+				return nil // not a list whose items stand at column 5
 			case in == 4:
 				if body[4] != '-' || len(body) > 5 && body[5] != ' ' {
 					return nil // a mapping, not a list
 				}
+				items = true
 				if sinceCut >= partLines {
 					parts[len(parts)-1].end = off
 					parts = append(parts, section{key: c.key, keyLine: c.keyLine, start: off, firstLn: lineNo, cont: true})
