@@ -116,8 +116,7 @@ func parseSections(data []byte) *yaml.Node {
 	// line itself, comments) belong to no chunk: check them on their own.
 	for _, s := range secs {
 		if len(s.children) > 0 {
-			head := append(bytes.Repeat([]byte{'\n'}, s.firstLn-1), data[s.start:s.children[0].start]...)
-			if !parses(head) {
+			if !parses(data[s.start:s.children[0].start]) {
 				return nil
 			}
 		}
@@ -157,13 +156,13 @@ func parseSections(data []byte) *yaml.Node {
 // newlines so that its lines keep their numbers. It must hold exactly one
 // key.
 func parseChunk(data []byte, s *section) *yaml.Node {
-	buf := make([]byte, 0, s.firstLn+len(s.key)+4+s.end-s.start)
+	var buf []byte
+	shift := s.firstLn - 1
 	if s.cont {
 		// The key line stands on the line before the part's first item.
-		buf = append(buf, bytes.Repeat([]byte{'\n'}, s.firstLn-2)...)
+		buf = make([]byte, 0, len(s.key)+4+s.end-s.start)
 		buf = append(buf, "  "+s.key+":\n"...)
-	} else {
-		buf = append(buf, bytes.Repeat([]byte{'\n'}, s.firstLn-1)...)
+		shift--
 	}
 	buf = append(buf, data[s.start:s.end]...)
 	var doc yaml.Node
@@ -179,7 +178,17 @@ func parseChunk(data []byte, s *section) *yaml.Node {
 	if m.Kind != yaml.MappingNode || len(m.Content) != 2 {
 		return nil
 	}
+	// Give the nodes the lines they have in the whole file. (Prefixing the
+	// chunk with newlines would do the same at the cost of scanning them.)
+	shiftLines(m, shift)
 	return m
+}
+
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
 }
 
 // scanSections finds the top-level keys and, for keys whose value is a block
