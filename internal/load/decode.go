@@ -43,7 +43,6 @@ type enum interface{ Enum() []string }
 var (
 	scalarDecoderType = reflect.TypeFor[scalarDecoder]()
 	enumType          = reflect.TypeFor[enum]()
-	locationType      = reflect.TypeFor[model.Location]()
 	addrType          = reflect.TypeFor[netip.Addr]()
 	prefixType        = reflect.TypeFor[netip.Prefix]()
 	textUnmarshaler   = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -315,70 +314,29 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 	v.Set(m)
 }
 
-type pair struct{ key, value *yaml.Node }
-
-// pairs lists a mapping's key/value pairs, with YAML merge keys (<<) expanded
-// and explicit keys overriding merged ones.
+// pairs lists a mapping's key/value pairs with merge keys expanded,
+// counting alias expansions against the document's bound.
 func (d *decoder) pairs(n *yaml.Node, path string) []pair {
-	var merged, own []pair
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			src := []*yaml.Node{val}
-			if val.Kind == yaml.SequenceNode {
-				src = val.Content
-			}
-			for _, s := range src {
-				if s.Kind == yaml.AliasNode {
-					d.aliases++
-					if d.aliases == maxAliasExpansions+1 {
-						d.errorf(s, "more than %d alias expansions", maxAliasExpansions).WithHint("write the repeated part out, or use fewer nested aliases")
-					}
-					if d.aliases > maxAliasExpansions || s.Alias == nil {
-						continue
-					}
-					s = s.Alias
-				}
-				if s.Kind != yaml.MappingNode {
-					d.errorf(s, "%s: << merges a mapping, got %s", path, kindNames[s.Kind])
-					continue
-				}
-				merged = append(merged, d.pairs(s, path)...)
-			}
-			continue
-		}
-		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "%s: a key must be a plain name, got %s", path, kindNames[k.Kind])
-			continue
-		}
-		own = append(own, pair{k, val})
+	return mappingPairs(n, d.deref, func(at *yaml.Node, msg string) { d.errorf(at, "%s: %s", path, msg) })
+}
+
+// deref follows an alias within the bound on expansions, reporting the bound
+// once when it is passed.
+func (d *decoder) deref(a *yaml.Node) (*yaml.Node, bool) {
+	d.aliases++
+	if d.aliases == maxAliasExpansions+1 {
+		d.errorf(a, "more than %d alias expansions", maxAliasExpansions).WithHint("write the repeated part out, or use fewer nested aliases")
 	}
-	if len(merged) == 0 {
-		return own
+	if d.aliases > maxAliasExpansions || a.Alias == nil {
+		return nil, false
 	}
-	ownKeys := map[string]bool{}
-	for _, p := range own {
-		ownKeys[p.key.Value] = true
-	}
-	// Explicit keys win over merged ones, and among merged mappings the
-	// first that defines a key wins (YAML merge key spec).
-	out := own
-	for _, p := range merged {
-		if !ownKeys[p.key.Value] {
-			ownKeys[p.key.Value] = true
-			out = append(out, p)
-		}
-	}
-	return out
+	return a.Alias, true
 }
 
 // field is one YAML-visible struct field.
 type field struct {
-	name     string
-	index    []int
-	keyLocs  []int // for a map field X, the index of XLoc map[string]model.Location
-	required bool
-	min, max *int64 // minimum/maximum for numbers, minItems/maxItems for lists
+	model.FileField
+	keyLocs []int // for a map field X, the index of XLoc map[string]model.Location
 }
 
 type structInfo struct {
@@ -390,74 +348,28 @@ type structInfo struct {
 
 var structCache sync.Map // reflect.Type → *structInfo
 
+// infoOf indexes a struct's file fields by name, for decoding.
 func infoOf(t reflect.Type) *structInfo {
 	if si, ok := structCache.Load(t); ok {
 		return si.(*structInfo)
 	}
-	si := &structInfo{byName: map[string]*field{}}
-	var collect func(t reflect.Type, prefix []int)
-	collect = func(t reflect.Type, prefix []int) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			idx := append(append([]int{}, prefix...), i)
-			if f.Type == locationType && f.Name == "Loc" && len(prefix) == 0 {
-				si.loc = idx
-				continue
+	si := &structInfo{byName: map[string]*field{}, loc: model.LocIndex(t)}
+	for _, ff := range model.FileFields(t) {
+		f := field{FileField: ff}
+		if ff.Go.Type.Kind() == reflect.Map {
+			// A map's key positions go to a sibling XLoc field, if declared.
+			if lf, ok := ff.Owner.FieldByName(ff.Go.Name + "Loc"); ok && lf.Type == reflect.TypeFor[map[string]model.Location]() {
+				f.keyLocs = append(append([]int{}, ff.Inline...), lf.Index...)
 			}
-			tag := f.Tag.Get("yaml")
-			name, opts, _ := strings.Cut(tag, ",")
-			if tag == "-" || !f.IsExported() {
-				continue
-			}
-			if opts == "inline" {
-				collect(f.Type, idx)
-				// An inlined struct's Loc is the outer element's too.
-				if li := locIndex(f.Type); li >= 0 && si.loc == nil {
-					si.loc = append(append([]int{}, idx...), li)
-				}
-				continue
-			}
-			if name == "" {
-				continue
-			}
-			fl := field{name: name, index: idx}
-			if f.Type.Kind() == reflect.Map {
-				if lf, ok := t.FieldByName(f.Name + "Loc"); ok && lf.Type == reflect.TypeFor[map[string]model.Location]() {
-					fl.keyLocs = append(append([]int{}, prefix...), lf.Index...)
-				}
-			}
-			for _, o := range strings.Split(f.Tag.Get("jsonschema"), ",") {
-				k, val, _ := strings.Cut(o, "=")
-				switch k {
-				case "required":
-					fl.required = true
-				case "minimum", "minItems":
-					n, _ := strconv.ParseInt(val, 10, 64)
-					fl.min = &n
-				case "maximum", "maxItems":
-					n, _ := strconv.ParseInt(val, 10, 64)
-					fl.max = &n
-				}
-			}
-			si.fields = append(si.fields, fl)
 		}
+		si.fields = append(si.fields, f)
 	}
-	collect(t, nil)
 	for i := range si.fields {
-		si.byName[si.fields[i].name] = &si.fields[i]
-		si.names = append(si.names, si.fields[i].name)
+		si.byName[si.fields[i].YAML] = &si.fields[i]
+		si.names = append(si.names, si.fields[i].YAML)
 	}
 	structCache.Store(t, si)
 	return si
-}
-
-func locIndex(t reflect.Type) int {
-	for i := 0; i < t.NumField(); i++ {
-		if t.Field(i).Type == locationType && t.Field(i).Name == "Loc" {
-			return i
-		}
-	}
-	return -1
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
@@ -498,7 +410,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		seen[name] = p.key
-		fv := v.FieldByIndex(f.index)
+		fv := v.FieldByIndex(f.Index)
 		fpath := joinPath(path, name)
 		if d.depth <= 3 && p.value.Kind == yaml.SequenceNode && len(p.value.Content) >= parallelItems {
 			// A long list near the top (azure.privateEndpoints of a large
@@ -515,7 +427,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			}()
 			continue
 		}
-		if f.required && p.value.Kind == yaml.ScalarNode && (isNull(p.value) || p.value.Value == "") {
+		if f.Required && p.value.Kind == yaml.ScalarNode && (isNull(p.value) || p.value.Value == "") {
 			d.errorf(p.value, "%s is empty", fpath).WithHint("give a value, or remove the field to see what is required")
 			continue
 		}
@@ -554,8 +466,8 @@ func (d *decoder) keyLocations(n *yaml.Node, dst reflect.Value) {
 
 func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, suggested map[string]bool, path string) {
 	for _, f := range si.fields {
-		if f.required && seen[f.name] == nil && !suggested[f.name] {
-			d.errorf(n, "%s is missing required field %q", orRoot(path), f.name)
+		if f.Required && seen[f.YAML] == nil && !suggested[f.YAML] {
+			d.errorf(n, "%s is missing required field %q", orRoot(path), f.YAML)
 		}
 	}
 }
@@ -571,11 +483,11 @@ func (d *decoder) checkBounds(n *yaml.Node, v reflect.Value, f *field, path stri
 	default:
 		return
 	}
-	if f.min != nil && x < *f.min {
-		d.errorf(n, "%s: %s %d is below the minimum %d", path, what, x, *f.min)
+	if f.Min != nil && x < *f.Min {
+		d.errorf(n, "%s: %s %d is below the minimum %d", path, what, x, *f.Min)
 	}
-	if f.max != nil && x > *f.max {
-		d.errorf(n, "%s: %s %d is above the maximum %d", path, what, x, *f.max)
+	if f.Max != nil && x > *f.Max {
+		d.errorf(n, "%s: %s %d is above the maximum %d", path, what, x, *f.Max)
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 type nodeJSON struct {
 	buf     bytes.Buffer
 	aliases int
+	fail    error
 }
 
 func toJSON(n *yaml.Node) ([]byte, error) {
@@ -70,75 +71,47 @@ func (c *nodeJSON) write(n *yaml.Node, depth int) error {
 }
 
 func (c *nodeJSON) mapping(n *yaml.Node, depth int) error {
-	seen := map[string]bool{}
-	var pairs [][2]*yaml.Node
-	var collect func(m *yaml.Node, merged bool) error
-	collect = func(m *yaml.Node, merged bool) error {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			k, v := m.Content[i], m.Content[i+1]
-			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-				srcs := []*yaml.Node{v}
-				if v.Kind == yaml.SequenceNode {
-					srcs = v.Content
-				}
-				for _, s := range srcs {
-					for s.Kind == yaml.AliasNode && s.Alias != nil {
-						s = s.Alias
-					}
-					if s.Kind != yaml.MappingNode {
-						return nodeErr(s, "<< merges a mapping")
-					}
-					if err := collect(s, true); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			if k.Kind != yaml.ScalarNode {
-				return nodeErr(k, "a key must be a plain value")
-			}
-			if seen[k.Value] {
-				if merged {
-					continue // an explicit key overrides a merged one
-				}
-				return nodeErr(k, "duplicate key %q", k.Value)
-			}
-			seen[k.Value] = true
-			pairs = append(pairs, [2]*yaml.Node{k, v})
+	var bad error
+	pairs := mappingPairs(n, c.deref, func(at *yaml.Node, msg string) {
+		if bad == nil {
+			bad = nodeErr(at, "%s", msg)
 		}
-		return nil
+	})
+	if bad != nil {
+		return bad
 	}
-	// Explicit keys first, so they win over merged ones.
-	own := &yaml.Node{Kind: yaml.MappingNode}
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Tag == "!!merge" {
-			merges = append(merges, n.Content[i], n.Content[i+1])
-		} else {
-			own.Content = append(own.Content, n.Content[i], n.Content[i+1])
-		}
+	if c.fail != nil {
+		return c.fail // a merged alias could not be followed: no silent loss
 	}
-	if err := collect(own, false); err != nil {
-		return err
-	}
-	if len(merges) > 0 {
-		if err := collect(&yaml.Node{Kind: yaml.MappingNode, Content: merges}, true); err != nil {
-			return err
-		}
-	}
+	seen := make(map[string]bool, len(pairs))
 	c.buf.WriteByte('{')
 	for i, p := range pairs {
+		if seen[p.key.Value] {
+			return nodeErr(p.key, "duplicate key %q", p.key.Value)
+		}
+		seen[p.key.Value] = true
 		if i > 0 {
 			c.buf.WriteByte(',')
 		}
-		c.buf.WriteString(strconv.Quote(p[0].Value))
+		c.buf.WriteString(strconv.Quote(p.key.Value))
 		c.buf.WriteByte(':')
-		if err := c.write(p[1], depth+1); err != nil {
+		if err := c.write(p.value, depth+1); err != nil {
 			return err
 		}
 	}
 	c.buf.WriteByte('}')
 	return nil
+}
+
+func (c *nodeJSON) deref(a *yaml.Node) (*yaml.Node, bool) {
+	c.aliases++
+	if c.aliases > maxAliasExpansions || a.Alias == nil {
+		if c.fail == nil {
+			c.fail = nodeErr(a, "too many or unknown alias expansions")
+		}
+		return nil, false
+	}
+	return a.Alias, true
 }
 
 func (c *nodeJSON) scalar(n *yaml.Node) error {

@@ -57,7 +57,6 @@ var (
 	prefixType        = reflect.TypeFor[netip.Prefix]()
 	addrPortType      = reflect.TypeFor[model.AddrPort]()
 	networkRefType    = reflect.TypeFor[model.NetworkRef]()
-	locationType      = reflect.TypeFor[model.Location]()
 	enumType          = reflect.TypeFor[interface{ Enum() []string }]()
 	elementType       = reflect.TypeFor[model.Element]()
 	scalarDecoderType = reflect.TypeFor[interface {
@@ -284,24 +283,8 @@ type field struct {
 
 func fieldsOf(t reflect.Type) []field {
 	var out []field
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Type == locationType && f.Name == "Loc" {
-			continue
-		}
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if tag == "-" || !f.IsExported() {
-			continue
-		}
-		if opts == "inline" {
-			out = append(out, fieldsOf(f.Type)...)
-			continue
-		}
-		if name == "" {
-			continue
-		}
-		out = append(out, field{YAML: name, Field: f, Owner: t})
+	for _, f := range model.FileFields(t) {
+		out = append(out, field{YAML: f.YAML, Field: f.Go, Owner: f.Owner})
 	}
 	return out
 }
