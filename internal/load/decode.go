@@ -281,6 +281,11 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 		}
 		e := reflect.New(v.Type().Elem()).Elem()
 		d.decode(item, e, ipath)
+		if e.Kind() == reflect.Pointer && e.IsNil() {
+			// An alias to an empty node, say: no element either.
+			d.errorf(item, "%s: the list item is empty", ipath).WithHint("fill in the item, or remove it")
+			continue
+		}
 		s = reflect.Append(s, e)
 	}
 	v.Set(s)
