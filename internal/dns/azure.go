@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -15,9 +16,10 @@ type Upstream struct {
 	// Public answers as the internet's DNS: one name, with the public CNAME
 	// chain followed.
 	Public func(q Question, tr *Trace) Reply
-	// Forward sends a question to target servers, in order, from a network;
-	// the first that answers decides (the targets resolve recursively).
-	Forward func(from *model.VNet, targets []model.AddrPort, q Question, tr *Trace) Reply
+	// Forward sends a question to target servers, in order, from the
+	// address the query leaves from (the engine checks the path); the first
+	// that answers decides (the targets resolve recursively).
+	Forward func(from netip.Addr, targets []model.AddrPort, q Question, tr *Trace) Reply
 }
 
 // maxChain bounds CNAME chains; longer is reported as a loop (SERVFAIL).
@@ -178,10 +180,18 @@ func newAzureDNS(t *model.Topology, v *model.VNet, pz privateZones) *AzureDNS {
 // A CNAME target is resolved again in this same view: that is how a linked
 // privatelink zone overrides the public chain (azure-aws-dns.md §4).
 func (a *AzureDNS) Resolve(q Question, up *Upstream, tr *Trace) Reply {
+	return followChain(a.name, q, tr, func(q Question) (Reply, bool) { return a.step(q, up, tr) })
+}
+
+// followChain resolves q as a recursive server does: step answers one name;
+// a CNAME it returns (when not final) is followed by asking step again for
+// the target, so the server's own view decides every link of the chain.
+// Chains longer than maxChain and loops end in SERVFAIL.
+func followChain(server string, q Question, tr *Trace, step func(Question) (Reply, bool)) Reply {
 	var chain []RR
 	name := q.Name
 	for i := 0; i <= maxChain; i++ {
-		r, final := a.step(Question{Name: name, Type: q.Type}, up, tr)
+		r, final := step(Question{Name: name, Type: q.Type})
 		if final || len(r.Answer) == 0 || r.Answer[0].Type != model.TypeCNAME || q.Type == model.TypeCNAME {
 			r.Answer = append(chain, r.Answer...)
 			return r
@@ -191,12 +201,12 @@ func (a *AzureDNS) Resolve(q Question, up *Upstream, tr *Trace) Reply {
 		name = c.Data.Target
 		for _, prev := range chain[:len(chain)-1] {
 			if prev.Name == name {
-				tr.add(a.name, q, ServFail, model.Location{}, "CNAME loop: %s points back to %s", c.Name, name)
+				tr.add(server, q, ServFail, model.Location{}, "CNAME loop: %s points back to %s", c.Name, name)
 				return Reply{RCode: ServFail, Answer: chain}
 			}
 		}
 	}
-	tr.add(a.name, q, ServFail, model.Location{}, "CNAME chain longer than %d", maxChain)
+	tr.add(server, q, ServFail, model.Location{}, "CNAME chain longer than %d", maxChain)
 	return Reply{RCode: ServFail, Answer: chain}
 }
 
@@ -241,7 +251,7 @@ func (a *AzureDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 				return Reply{RCode: ServFail}, true
 			}
 			tr.in()
-			rep := up.Forward(a.VNet, r.Targets, q, tr)
+			rep := up.Forward(a.outboundAddr(), r.Targets, q, tr)
 			tr.out()
 			return rep, true
 		}
@@ -269,6 +279,22 @@ func (a *AzureDNS) public(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 		return Reply{RCode: NoError, Answer: rep.Answer[:1]}, false
 	}
 	return rep, true
+}
+
+// outboundAddr is where the ruleset's forwarded queries leave from: the
+// outbound endpoint's subnet (it has no address of its own in the API; the
+// first usable address stands for it).
+func (a *AzureDNS) outboundAddr() netip.Addr {
+	for _, ref := range a.rs.OutboundEndpoints {
+		if e := ref.Target; e != nil && e.Subnet.Target != nil {
+			p := e.Subnet.Target.Prefix.Masked().Addr()
+			for i := 0; i < 4; i++ {
+				p = p.Next()
+			}
+			return p
+		}
+	}
+	return netip.Addr{}
 }
 
 func linkName(l *model.VNetLink) string {

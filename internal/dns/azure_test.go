@@ -34,8 +34,8 @@ func (f *fakeUpstream) upstream() *Upstream {
 			}
 			return Reply{RCode: NXDomain}
 		},
-		Forward: func(from *model.VNet, targets []model.AddrPort, q Question, tr *Trace) Reply {
-			f.forwards = append(f.forwards, from.Name+" "+targetsString(targets)+" "+q.Name)
+		Forward: func(from netip.Addr, targets []model.AddrPort, q Question, tr *Trace) Reply {
+			f.forwards = append(f.forwards, from.String()+" "+targetsString(targets)+" "+q.Name)
 			return f.forward
 		},
 	}
@@ -135,6 +135,10 @@ func TestAzureDNS(t *testing.T) {
 			}
 			if n != tc.chain {
 				t.Errorf("%d CNAMEs, want %d: %v", n, tc.chain, r.Answer)
+			}
+			if tc.q.Name == "relay.private.aws.internal" && tc.rcode == NoError &&
+				(len(f.forwards) != 1 || f.forwards[0] != "10.0.2.20 10.50.0.10, 10.50.1.10 relay.private.aws.internal") {
+				t.Errorf("forwards = %q, want one from the outbound endpoint's subnet (10.0.2.16/28) to both targets", f.forwards)
 			}
 			if !strings.Contains(tr.String(), tc.decide) {
 				t.Errorf("trace lacks %q:\n%s", tc.decide, tr)
