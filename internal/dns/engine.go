@@ -1,0 +1,235 @@
+package dns
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/aksnet/aksnet/internal/model"
+)
+
+// server is anything that answers DNS at an address.
+type server interface {
+	Resolve(q Question, up *Upstream, tr *Trace) Reply
+}
+
+// Engine resolves names in one estate. It is built once per topology and is
+// read-only afterwards, so resolutions may run concurrently.
+type Engine struct {
+	t         *model.Topology
+	public    *Public
+	nets      *networks
+	azure     map[*model.VNet]*AzureDNS
+	route53   map[*model.VPC]*Route53Resolver
+	listeners map[netip.Addr]server // DNS servers reachable at an address
+	names     map[netip.Addr]string // what listens there, for traces
+	down      map[netip.Addr]bool
+}
+
+// maxDepth bounds nested queries (forwards of forwards): deeper is a loop.
+const maxDepth = 12
+
+// New builds the engine. down names servers (by address) and connections
+// (by name) to treat as failed: a down server never answers, a down
+// connection carries nothing.
+func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*Engine, model.ErrorList) {
+	pub, errs := NewPublic(t)
+	e := &Engine{
+		t: t, public: pub,
+		nets:      &networks{t: t, down: map[string]bool{}},
+		azure:     map[*model.VNet]*AzureDNS{},
+		route53:   map[*model.VPC]*Route53Resolver{},
+		listeners: map[netip.Addr]server{},
+		names:     map[netip.Addr]string{},
+		down:      map[netip.Addr]bool{},
+	}
+	for _, a := range downAddrs {
+		e.down[a] = true
+	}
+	for _, c := range downConnections {
+		e.nets.down[c] = true
+	}
+	pz := buildPrivateZones(t)
+	for _, v := range t.Azure.VNets {
+		e.azure[v] = newAzureDNS(t, v, pz)
+	}
+	for _, r := range t.Azure.DNSResolvers {
+		for _, in := range r.InboundEndpoints {
+			if v := r.VNet.Target; v != nil {
+				e.listen(in.IP, e.azure[v], fmt.Sprintf("inbound endpoint %s/%s (Azure DNS of vnet %s)", r.Name, in.Name, v.Name))
+			}
+		}
+	}
+	for _, v := range t.AWS.VPCs {
+		r := newRoute53Resolver(t, v)
+		e.route53[v] = r
+		if v.DNSSupport() {
+			e.listen(v.ResolverIP(), r, "Amazon DNS server of vpc "+v.Name)
+		}
+	}
+	for _, ep := range t.AWS.ResolverEndpoints {
+		if ep.Direction != "INBOUND" {
+			continue
+		}
+		for _, ip := range ep.IPs {
+			if s := ip.Subnet.Target; s != nil {
+				e.listen(ip.IP, e.route53[s.VPC], fmt.Sprintf("Route 53 inbound endpoint %s (vpc %s)", ep.Name, s.VPC.Name))
+			}
+		}
+	}
+	for _, vm := range t.Azure.VMs {
+		if vm.DNS != nil {
+			e.listen(vm.IP, newCustomDNS("DNS server on vm "+vm.Name, vm.IP, vm.DNS), "DNS server on vm "+vm.Name)
+		}
+	}
+	for _, i := range t.AWS.Instances {
+		if i.DNS != nil {
+			e.listen(i.IP, newCustomDNS("DNS server on instance "+i.Name, i.IP, i.DNS), "DNS server on instance "+i.Name)
+		}
+	}
+	for _, s := range t.OnPrem.Sites {
+		for _, h := range s.Hosts {
+			if h.DNS != nil {
+				name := fmt.Sprintf("DNS server on host %s/%s", s.Name, h.Name)
+				e.listen(h.IP, newCustomDNS(name, h.IP, h.DNS), name)
+			}
+		}
+	}
+	for _, f := range t.Azure.Firewalls {
+		if f.DNSProxy {
+			e.listen(f.IP, &dnsProxy{name: "DNS proxy of firewall " + f.Name, addr: f.IP, upstreams: f.DNSServers}, "DNS proxy of firewall "+f.Name)
+		}
+	}
+	return e, errs
+}
+
+func (e *Engine) listen(a netip.Addr, s server, name string) {
+	e.listeners[a] = s
+	e.names[a] = name
+}
+
+// session is one resolution: its trace and how deep the queries nest.
+type session struct {
+	e     *Engine
+	tr    *Trace
+	depth int
+	up    Upstream
+}
+
+func (e *Engine) session(tr *Trace) *session {
+	s := &session{e: e, tr: tr}
+	s.up = Upstream{
+		Public: func(q Question, tr *Trace) Reply {
+			if tr == nil {
+				return e.public.Lookup(q)
+			}
+			r, steps := e.public.Resolve(q)
+			for _, st := range steps {
+				tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
+			}
+			return r
+		},
+		Forward: func(from netip.Addr, targets []model.AddrPort, q Question, tr *Trace) Reply {
+			for _, t := range targets {
+				if r := s.ask(from, t.Addr(), q); r.RCode != Timeout {
+					return r
+				}
+			}
+			tr.add("forwarder", q, ServFail, model.Location{}, "every target timed out: SERVFAIL")
+			return Reply{RCode: ServFail}
+		},
+	}
+	return s
+}
+
+// Ask sends q from src to the DNS server at dst, as a packet would go, and
+// returns what comes back: Timeout when nothing can answer.
+func (e *Engine) Ask(src, dst netip.Addr, q Question, tr *Trace) Reply {
+	return e.session(tr).ask(src, dst, q)
+}
+
+func (s *session) ask(src, dst netip.Addr, q Question) Reply {
+	e, tr := s.e, s.tr
+	if s.depth >= maxDepth {
+		tr.add(e.describe(dst), q, ServFail, model.Location{}, "queries nested %d deep: a forwarding loop", maxDepth)
+		return Reply{RCode: ServFail}
+	}
+	s.depth++
+	defer func() { s.depth-- }()
+	if e.down[dst] {
+		tr.add(e.describe(dst), q, Timeout, model.Location{}, "the server is down")
+		return Reply{RCode: Timeout}
+	}
+	var srv server
+	how := ""
+	switch dst {
+	case model.AzureDNS:
+		// 168.63.129.16 is a virtual address of the host, in every VNet and
+		// only there; it is not routed (azure-aws-dns.md §1.1).
+		n := e.nets.of(src)
+		if n.vnet == nil {
+			tr.add("168.63.129.16", q, Timeout, model.Location{}, "%s is in %s: Azure DNS answers only inside an Azure VNet", src, n)
+			return Reply{RCode: Timeout}
+		}
+		srv, how = e.azure[n.vnet], "the host's virtual address in vnet "+n.vnet.Name
+	case model.AWSLinkLocalResolver:
+		n := e.nets.of(src)
+		if n.vpc == nil || !n.vpc.DNSSupport() {
+			tr.add("169.254.169.253", q, Timeout, model.Location{}, "%s is in %s: the Amazon DNS server's link-local address answers only inside a VPC with DNS support", src, n)
+			return Reply{RCode: Timeout}
+		}
+		srv, how = e.route53[n.vpc], "link-local in vpc "+n.vpc.Name
+	default:
+		srv = e.listeners[dst]
+		if srv == nil {
+			tr.add(dst.String(), q, Timeout, model.Location{}, "nothing in the topology answers DNS at %s", dst)
+			return Reply{RCode: Timeout}
+		}
+		if r, ok := srv.(*Route53Resolver); ok && dst == r.VPC.ResolverIP() && e.nets.of(src).vpc != r.VPC {
+			// The VPC+2 resolver answers only queries from inside its VPC;
+			// other networks use Resolver inbound endpoints (§7).
+			tr.add(e.describe(dst), q, Timeout, model.Location{}, "the Amazon DNS server answers only inside vpc %s; use a Resolver inbound endpoint", r.VPC.Name)
+			return Reply{RCode: Timeout}
+		}
+		ok, path := e.nets.path(src, dst)
+		if !ok {
+			tr.add(e.describe(dst), q, Timeout, model.Location{}, "%s", path)
+			return Reply{RCode: Timeout}
+		}
+		how = path
+	}
+	tr.add(e.describe(dst), q, NoError, model.Location{}, "asked by %s via %s", src, how)
+	tr.in()
+	r := srv.Resolve(q, &s.up, tr)
+	tr.out()
+	return r
+}
+
+func (e *Engine) describe(a netip.Addr) string {
+	if n, ok := e.names[a]; ok {
+		return n + " (" + a.String() + ")"
+	}
+	if a == model.AzureDNS {
+		return "Azure DNS (168.63.129.16)"
+	}
+	return a.String()
+}
+
+// dnsProxy is Azure Firewall's DNS proxy: it forwards every query to its
+// DNS servers, or to Azure DNS of its VNet when none are set.
+type dnsProxy struct {
+	name      string
+	addr      netip.Addr
+	upstreams []netip.Addr
+}
+
+func (p *dnsProxy) Resolve(q Question, up *Upstream, tr *Trace) Reply {
+	targets := []model.AddrPort{{AddrPort: netip.AddrPortFrom(model.AzureDNS, 53)}}
+	if len(p.upstreams) > 0 {
+		targets = targets[:0]
+		for _, a := range p.upstreams {
+			targets = append(targets, model.AddrPort{AddrPort: netip.AddrPortFrom(a, 53)})
+		}
+	}
+	tr.add(p.name, q, NoError, model.Location{}, "forwards to %s", targetsString(targets))
+	return up.Forward(p.addr, targets, q, tr)
+}

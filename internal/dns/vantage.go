@@ -1,0 +1,80 @@
+package dns
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/aksnet/aksnet/internal/model"
+)
+
+// Lookup resolves name from a vantage the way a process there does: its
+// resolv.conf, its libc's stub resolver, and every server on the way.
+func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) (StubResult, error) {
+	if v.Kind == model.VantageInternet {
+		q := Question{Name: name, Type: model.TypeA}
+		var r Reply
+		if tr == nil {
+			r = e.public.Lookup(q)
+		} else {
+			var steps []Step
+			r, steps = e.public.Resolve(q)
+			for _, st := range steps {
+				tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
+			}
+		}
+		res := StubResult{Answer: r.Answer, Addrs: r.Addrs()}
+		if len(res.Addrs) > 0 {
+			res.Name = name
+		} else {
+			res.Err = EAINoName
+		}
+		return res, nil
+	}
+	if v.Kind == model.VantagePod {
+		return StubResult{}, fmt.Errorf("vantage %s: pods resolve through CoreDNS, which the engine does not run yet", v)
+	}
+	rc, err := e.t.ResolvConf(v)
+	if err != nil {
+		return StubResult{}, err
+	}
+	src, err := e.addrOf(v)
+	if err != nil {
+		return StubResult{}, err
+	}
+	s := e.session(tr)
+	return Lookup(rc, name, family, func(server netip.Addr, q Question) Reply {
+		return s.ask(src, server, q)
+	}), nil
+}
+
+// addrOf is the address a vantage's queries leave from.
+func (e *Engine) addrOf(v model.Vantage) (netip.Addr, error) {
+	switch v.Kind {
+	case model.VantageVM:
+		if vm := model.Lookup[model.VM](e.t, v.Name); vm != nil {
+			return vm.IP, nil
+		}
+		if i := model.Lookup[model.EC2Instance](e.t, v.Name); i != nil {
+			return i.IP, nil
+		}
+	case model.VantageHost:
+		if v.Name != "" {
+			if h := model.Lookup[model.Host](e.t, v.Site+"/"+v.Name); h != nil {
+				return h.IP, nil
+			}
+		}
+		if s := model.Lookup[model.Site](e.t, v.Site); s != nil && len(s.AddressSpace) > 0 {
+			return s.AddressSpace[0].Addr().Next(), nil
+		}
+	case model.VantageNode:
+		if c := model.Lookup[model.Cluster](e.t, v.Cluster); c != nil && len(c.NodePools) > 0 && c.NodePools[0].Subnet.Target != nil {
+			// A node's address: the first one Azure hands out in the subnet.
+			a := c.NodePools[0].Subnet.Target.Prefix.Masked().Addr()
+			for i := 0; i < 4; i++ {
+				a = a.Next()
+			}
+			return a, nil
+		}
+	}
+	return netip.Addr{}, fmt.Errorf("vantage %s: no address for it in the topology", v)
+}
