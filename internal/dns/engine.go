@@ -21,6 +21,7 @@ type Engine struct {
 	azure     map[*model.VNet]*AzureDNS
 	route53   map[*model.VPC]*Route53Resolver
 	listeners map[netip.Addr]server // DNS servers reachable at an address
+	coredns   map[*model.Cluster]*CoreDNS
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
 }
@@ -41,6 +42,7 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 		listeners: map[netip.Addr]server{},
 		names:     map[netip.Addr]string{},
 		down:      map[netip.Addr]bool{},
+		coredns:   map[*model.Cluster]*CoreDNS{},
 	}
 	for _, a := range downAddrs {
 		e.down[a] = true
@@ -93,6 +95,18 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 				e.listen(h.IP, newCustomDNS(name, h.IP, h.DNS), name)
 			}
 		}
+	}
+	// CoreDNS listens on each cluster's DNS service IP, which only that
+	// cluster's pods and nodes reach (service CIDRs repeat across clusters),
+	// so it is not a global listener.
+	for _, c := range t.Azure.Clusters {
+		node, err := e.addrOf(model.Vantage{Kind: model.VantageNode, Cluster: c.Name})
+		if err != nil {
+			continue
+		}
+		d, derrs := newCoreDNS(t, c, node)
+		errs = append(errs, derrs...)
+		e.coredns[c] = d
 	}
 	for _, f := range t.Azure.Firewalls {
 		if f.DNSProxy {

@@ -30,12 +30,19 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 		}
 		return res, nil
 	}
-	if v.Kind == model.VantagePod {
-		return StubResult{}, fmt.Errorf("vantage %s: pods resolve through CoreDNS, which the engine does not run yet", v)
-	}
 	rc, err := e.t.ResolvConf(v)
 	if err != nil {
 		return StubResult{}, err
+	}
+	var core *CoreDNS
+	if v.Kind == model.VantagePod {
+		// A pod's packets leave through its node (overlay pods are SNATed
+		// to the node's address); the cluster DNS service IP is CoreDNS.
+		core = e.coredns[model.Lookup[model.Cluster](e.t, v.Cluster)]
+		if core == nil {
+			return StubResult{}, fmt.Errorf("vantage %s: the cluster has no CoreDNS (its first node pool has no subnet)", v)
+		}
+		v = model.Vantage{Kind: model.VantageNode, Cluster: v.Cluster}
 	}
 	src, err := e.addrOf(v)
 	if err != nil {
@@ -43,6 +50,16 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 	}
 	s := e.session(tr)
 	return Lookup(rc, name, family, func(server netip.Addr, q Question) Reply {
+		if core != nil && server == core.cluster.EffectiveDNSServiceIP() {
+			if e.down[server] {
+				tr.add(core.name, q, Timeout, model.Location{}, "CoreDNS is down")
+				return Reply{RCode: Timeout}
+			}
+			tr.add(core.name+" ("+server.String()+")", q, NoError, model.Location{}, "asked by the pod through the kube-dns service")
+			tr.in()
+			defer tr.out()
+			return core.Resolve(q, &s.up, tr)
+		}
 		return s.ask(src, server, q)
 	}), nil
 }
