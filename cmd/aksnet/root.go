@@ -36,7 +36,7 @@ one deliberate mistake to find.`,
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVarP(&g.file, "file", "f", "", "topology file (default: the embedded Contoso estate)")
-	root.AddCommand(newVersionCmd(), newShowCmd(g), newVantagesCmd(g), newKBCmd(), newSchemaCmd(), newGenerateCmd())
+	root.AddCommand(newVersionCmd(), newShowCmd(g), newVantagesCmd(g), newKBCmd(), newSchemaCmd(), newGenerateCmd(), newResolveCmd(g))
 	// cobra's completion command, with an example like every other.
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

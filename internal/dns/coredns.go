@@ -131,7 +131,11 @@ func (d *CoreDNS) template(t *corefile.Template, q Question, tr *Trace) (Reply, 
 	case "REFUSED":
 		rc = Refused
 	}
-	tr.add(d.name, q, rc, t.Loc, "template (%s) answers %s", strings.Join(t.Match, ", "), rc)
+	what := "for " + strings.Join(zoneLabels(t.Zones), ", ")
+	if len(t.Match) > 0 {
+		what += " matching " + strings.Join(t.Match, ", ")
+	}
+	tr.add(d.name, q, rc, t.Loc, "template %s answers %s", what, rc)
 	return Reply{RCode: rc}, true
 }
 
@@ -197,6 +201,14 @@ func excepted(name string, except []string) bool {
 		}
 	}
 	return false
+}
+
+func zoneLabels(zs []string) []string {
+	out := make([]string, len(zs))
+	for i, z := range zs {
+		out[i] = zoneLabel(z)
+	}
+	return out
 }
 
 func zoneLabel(z string) string {

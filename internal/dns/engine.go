@@ -211,10 +211,11 @@ func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 		}
 		how = path
 	}
-	tr.add(e.describe(dst), q, NoError, model.Location{}, "asked by %s via %s", src, how)
+	mark := tr.open(e.describe(dst), q, "asked by "+src.String()+" via "+how)
 	tr.in()
 	r := srv.Resolve(q, &s.up, tr)
 	tr.out()
+	tr.close(mark, r.RCode)
 	return r
 }
 

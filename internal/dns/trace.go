@@ -33,6 +33,22 @@ func (t *Trace) add(server string, q Question, rc RCode, loc model.Location, for
 	t.Hops = append(t.Hops, Hop{Depth: t.depth, Server: server, Question: q, RCode: rc, Decided: fmt.Sprintf(format, args...), Loc: loc})
 }
 
+// open adds a hop whose outcome is known only later (a query whose answer
+// comes from the servers behind it); close sets it.
+func (t *Trace) open(server string, q Question, how string) int {
+	if t == nil {
+		return -1
+	}
+	t.add(server, q, NoError, model.Location{}, "%s", how)
+	return len(t.Hops) - 1
+}
+
+func (t *Trace) close(i int, rc RCode) {
+	if t != nil && i >= 0 {
+		t.Hops[i].RCode = rc
+	}
+}
+
 func (t *Trace) in()  { t.step(1) }
 func (t *Trace) out() { t.step(-1) }
 

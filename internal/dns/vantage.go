@@ -55,10 +55,12 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 				tr.add(core.name, q, Timeout, model.Location{}, "CoreDNS is down")
 				return Reply{RCode: Timeout}
 			}
-			tr.add(core.name+" ("+server.String()+")", q, NoError, model.Location{}, "asked by the pod through the kube-dns service")
+			mark := tr.open(core.name+" ("+server.String()+")", q, "asked by the pod through the kube-dns service")
 			tr.in()
-			defer tr.out()
-			return core.Resolve(q, &s.up, tr)
+			r := core.Resolve(q, &s.up, tr)
+			tr.out()
+			tr.close(mark, r.RCode)
+			return r
 		}
 		return s.ask(src, server, q)
 	}), nil
@@ -94,4 +96,38 @@ func (e *Engine) addrOf(v model.Vantage) (netip.Addr, error) {
 		}
 	}
 	return netip.Addr{}, fmt.Errorf("vantage %s: no address for it in the topology", v)
+}
+
+// Query sends one question, as dig does, to the vantage's first nameserver
+// (no search list): for record types getaddrinfo does not ask.
+func (e *Engine) Query(v model.Vantage, q Question, tr *Trace) (Reply, error) {
+	if v.Kind == model.VantageInternet {
+		return e.public.Lookup(q), nil
+	}
+	rc, err := e.t.ResolvConf(v)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rc.Nameservers) == 0 {
+		return Reply{RCode: Timeout}, nil
+	}
+	var res Reply
+	_, err = e.Lookup(v, q.Name+".", FamilyV4, nil) // validates the vantage
+	if err != nil {
+		return Reply{}, err
+	}
+	server := rc.Nameservers[0]
+	if v.Kind == model.VantagePod {
+		if core := e.coredns[model.Lookup[model.Cluster](e.t, v.Cluster)]; core != nil && server == core.cluster.EffectiveDNSServiceIP() {
+			s := e.session(tr)
+			return core.Resolve(q, &s.up, tr), nil
+		}
+		v = model.Vantage{Kind: model.VantageNode, Cluster: v.Cluster}
+	}
+	src, err := e.addrOf(v)
+	if err != nil {
+		return Reply{}, err
+	}
+	res = e.session(tr).ask(src, server, q)
+	return res, nil
 }
