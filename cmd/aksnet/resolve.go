@@ -37,8 +37,10 @@ would, to the vantage's first nameserver.
 --down takes a connection name (the tunnel is cut) or a DNS server's IP (it
 never answers); it may be repeated.
 
-This is the engine as it stands (issue 3): the diagnosis and verified fixes
-are still to come.`,
+When the topology implies another answer (a private endpoint's name must
+give its private IP from every network that reaches it), resolve says so,
+names the cause, and lists the fixes it verified by resolving again on a
+copy of the topology with each applied.`,
 		Example: `  # bunny → relay across the VPN (seed 002)
   aksnet resolve relay.private.aws.internal --from pod:aks-prod/bunny/bunny
 
@@ -89,6 +91,10 @@ are still to come.`,
 				if err != nil {
 					return &exitError{code: 2, msg: "aksnet resolve: " + err.Error()}
 				}
+				reload := func() (*model.Topology, error) { return g.load(io.Discard) }
+				if d, err := e.Diagnose(v, args[0], reload); err == nil && d != nil {
+					r.Diagnosis = diagnosisJSON(d)
+				}
 				results = append(results, r)
 			}
 			switch output {
@@ -127,6 +133,42 @@ type resolveResult struct {
 	Queries []jsonQuery `json:"queries"`
 	Elapsed string      `json:"elapsed"`
 	Trace   []jsonHop   `json:"trace"`
+	// Diagnosis is set when the answer differs from what the topology
+	// implies.
+	Diagnosis *jsonDiagnosis `json:"diagnosis,omitempty"`
+}
+
+type jsonDiagnosis struct {
+	Kind     string    `json:"kind"`
+	Expected []string  `json:"expected"`
+	Why      string    `json:"why"`
+	Cause    string    `json:"cause"`
+	Location string    `json:"location,omitempty"`
+	Fixes    []jsonFix `json:"fixes"`
+}
+
+type jsonFix struct {
+	Description string `json:"description"`
+	Location    string `json:"location,omitempty"`
+	Snippet     string `json:"snippet"`
+}
+
+func diagnosisJSON(d *dns.Diagnosis) *jsonDiagnosis {
+	out := &jsonDiagnosis{Kind: d.Kind, Why: d.Expected.Why, Cause: d.Cause, Fixes: []jsonFix{}}
+	for _, a := range d.Expected.Addrs {
+		out.Expected = append(out.Expected, a.String())
+	}
+	if !d.CauseLoc.IsZero() {
+		out.Location = d.CauseLoc.String()
+	}
+	for _, f := range d.Fixes {
+		fx := jsonFix{Description: f.Description, Snippet: f.Snippet}
+		if !f.Loc.IsZero() {
+			fx.Location = f.Loc.String()
+		}
+		out.Fixes = append(out.Fixes, fx)
+	}
+	return out
 }
 
 type jsonRR struct {
@@ -250,6 +292,28 @@ func (r resolveResult) text(w io.Writer) {
 		fmt.Fprintf(w, "\n;; ON THE WIRE: %d queries, %s\n", len(r.Queries), r.Elapsed)
 		for _, q := range r.Queries {
 			fmt.Fprintf(w, "  %-8s → %-15s %s. %s  %s\n", q.At, q.Server, q.Name, q.Type, q.RCode)
+		}
+	}
+	if d := r.Diagnosis; d != nil {
+		fmt.Fprintf(w, "\n;; DIAGNOSIS: %s — expected %s\n", d.Kind, strings.Join(d.Expected, ", "))
+		fmt.Fprintf(w, ";;   why: %s\n", d.Why)
+		fmt.Fprintf(w, ";;   cause: %s", d.Cause)
+		if d.Location != "" {
+			fmt.Fprintf(w, " (%s)", d.Location)
+		}
+		fmt.Fprintln(w)
+		if len(d.Fixes) == 0 {
+			fmt.Fprintln(w, ";;   no fix aksnet proposes made the answer right")
+		}
+		for _, f := range d.Fixes {
+			fmt.Fprintf(w, ";;   verified fix: %s", f.Description)
+			if f.Location != "" {
+				fmt.Fprintf(w, " (at %s)", f.Location)
+			}
+			fmt.Fprintln(w)
+			for _, l := range strings.Split(f.Snippet, "\n") {
+				fmt.Fprintf(w, ";;       %s\n", l)
+			}
 		}
 	}
 	fmt.Fprintln(w, "\n;; PATH:")
