@@ -1,7 +1,9 @@
 package dns
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,17 +36,24 @@ func newCoreDNS(t *model.Topology, c *model.Cluster, node netip.Addr) (*CoreDNS,
 	return d, errs
 }
 
-// Resolve answers q as CoreDNS does. A CNAME from the kubernetes plugin
-// (ExternalName) is followed through CoreDNS itself.
+// Resolve answers q as CoreDNS does. The kubernetes plugin follows an
+// ExternalName's CNAME itself, through CoreDNS (plugin/backend_lookup.go A).
 func (d *CoreDNS) Resolve(q Question, up *Upstream, tr *Trace) Reply {
-	return followChain(d.name, q, tr, func(q Question) (Reply, bool) { return d.serve(q, up, tr) })
+	return d.serve(q, up, tr, 0)
 }
 
-func (d *CoreDNS) serve(q Question, up *Upstream, tr *Trace) (Reply, bool) {
+// serve runs q through the server block that serves it. depth counts the
+// lookups CoreDNS makes of itself (an ExternalName's target), which CoreDNS
+// bounds as well.
+func (d *CoreDNS) serve(q Question, up *Upstream, tr *Trace, depth int) Reply {
+	if depth > maxChain {
+		tr.add(d.name, q, ServFail, model.Location{}, "CoreDNS looked names up through itself %d times: a loop", depth)
+		return Reply{RCode: ServFail}
+	}
 	srv := d.cfg.ServerFor(q.Name, "53")
 	if srv == nil || !srv.Handlers() {
 		tr.add(d.name, q, Refused, model.Location{}, "no server block serves the name: REFUSED")
-		return Reply{RCode: Refused}, true
+		return Reply{RCode: Refused}
 	}
 	orig := q
 	for _, p := range srv.Plugins {
@@ -57,15 +66,15 @@ func (d *CoreDNS) serve(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 			}
 		case *corefile.Template:
 			if r, done := d.template(p, q, tr); done {
-				return renameAnswer(r, q.Name, orig.Name), true
+				return renameAnswer(r, q.Name, orig.Name)
 			}
 		case *corefile.Hosts:
 			if r, done := d.hosts(p, q, tr); done {
-				return renameAnswer(r, q.Name, orig.Name), true
+				return renameAnswer(r, q.Name, orig.Name)
 			}
 		case *corefile.Kubernetes:
-			if r, final, done := d.kubernetes(p, q, tr); done {
-				return renameAnswer(r, q.Name, orig.Name), final
+			if r, done := d.kubernetes(p, q, up, tr, depth); done {
+				return renameAnswer(r, q.Name, orig.Name)
 			}
 		case *corefile.Forward:
 			if !inZone(q.Name, p.From) || excepted(q.Name, p.Except) {
@@ -74,16 +83,16 @@ func (d *CoreDNS) serve(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 			targets := d.forwardTargets(p)
 			tr.add(d.name, q, NoError, p.Loc, "forward %s → %s", zoneLabel(p.From), targetsString(targets))
 			if up == nil || up.Forward == nil {
-				return Reply{RCode: ServFail}, true
+				return Reply{RCode: ServFail}
 			}
 			tr.in()
 			r := up.Forward(d.node, targets, q, tr)
 			tr.out()
-			return renameAnswer(r, q.Name, orig.Name), true
+			return renameAnswer(r, q.Name, orig.Name)
 		}
 	}
 	tr.add(d.name, q, ServFail, srv.Loc, "no plugin of the block answered: SERVFAIL")
-	return Reply{RCode: ServFail}, true
+	return Reply{RCode: ServFail}
 }
 
 // forwardTargets turns a forward's upstreams into addresses; /etc/resolv.conf
@@ -218,8 +227,9 @@ func zoneLabel(z string) string {
 	return z
 }
 
-// kubeData is what the kubernetes plugin serves: services with their
-// ClusterIPs, and namespaces.
+// kubeData is what the kubernetes plugin serves: the cluster's Services and
+// namespaces, as CoreDNS's API caches hold them. Endpoints (EndpointSlices)
+// and pods' addresses are not in the topology.
 type kubeData struct {
 	services   map[string]*kubeService // "svc.ns"
 	namespaces map[string]bool
@@ -227,10 +237,12 @@ type kubeData struct {
 }
 
 type kubeService struct {
-	svc       *corev1.Service
+	svc       *corev1.Service // nil for kubernetes and kube-dns when no manifest declares them
 	name, ns  string
-	ip        netip.Addr // invalid for headless
-	external  string     // ExternalName target
+	ip        netip.Addr   // the first ClusterIP; invalid for headless and ExternalName
+	ips       []netip.Addr // every ClusterIP: dual-stack services have one per family
+	ports     []corev1.ServicePort
+	external  string // ExternalName target
 	headless  bool
 	synthetic bool // the ClusterIP was not in the manifest: aksnet chose it
 	loc       model.Location
@@ -245,15 +257,24 @@ func newKubeData(c *model.Cluster) *kubeData {
 	used := map[netip.Addr]bool{}
 	add := func(s *kubeService) {
 		k.services[s.name+"."+s.ns] = s
-		if s.ip.IsValid() {
-			used[s.ip] = true
-			k.byIP[s.ip] = s
+		for _, a := range s.ips {
+			used[a] = true
+			k.byIP[a] = s
 		}
 	}
 	// The API server's service takes the CIDR's first address and kube-dns
-	// the DNS service IP (aks-constraints.md §1.3).
-	add(&kubeService{name: "kubernetes", ns: "default", ip: cidr.Masked().Addr().Next()})
-	add(&kubeService{name: "kube-dns", ns: "kube-system", ip: c.EffectiveDNSServiceIP()})
+	// the DNS service IP (aks-constraints.md §1.3). Their ports: the API
+	// server's "https" 443/TCP; kube-dns's "dns" 53/UDP, "dns-tcp" 53/TCP
+	// and "metrics" 9153/TCP, as in the CoreDNS add-on manifest
+	// (kubernetes-dns.md §3.1; kubernetes/kubernetes
+	// cluster/addons/dns/coredns/coredns.yaml.base).
+	api := cidr.Masked().Addr().Next()
+	add(&kubeService{name: "kubernetes", ns: "default", ip: api, ips: []netip.Addr{api},
+		ports: []corev1.ServicePort{{Name: "https", Protocol: corev1.ProtocolTCP, Port: 443}}})
+	dnsIP := c.EffectiveDNSServiceIP()
+	add(&kubeService{name: "kube-dns", ns: "kube-system", ip: dnsIP, ips: []netip.Addr{dnsIP},
+		ports: []corev1.ServicePort{{Name: "dns", Protocol: corev1.ProtocolUDP, Port: 53},
+			{Name: "dns-tcp", Protocol: corev1.ProtocolTCP, Port: 53}, {Name: "metrics", Protocol: corev1.ProtocolTCP, Port: 9153}}})
 	var pending []*kubeService
 	if o := c.Objects; o != nil {
 		for _, n := range o.Namespaces {
@@ -264,17 +285,27 @@ func newKubeData(c *model.Cluster) *kubeData {
 		}
 		for _, s := range o.Services {
 			k.namespaces[s.Namespace] = true
-			ks := &kubeService{svc: s.Service, name: strings.ToLower(s.Name), ns: strings.ToLower(s.Namespace), loc: s.Loc}
+			ks := &kubeService{svc: s.Service, name: strings.ToLower(s.Name), ns: strings.ToLower(s.Namespace), ports: s.Spec.Ports, loc: s.Loc}
+			ips := s.Spec.ClusterIPs
+			if len(ips) == 0 && s.Spec.ClusterIP != "" {
+				ips = []string{s.Spec.ClusterIP}
+			}
 			switch {
 			case s.Spec.Type == corev1.ServiceTypeExternalName:
 				ks.external = strings.ToLower(strings.TrimSuffix(s.Spec.ExternalName, "."))
-			case s.Spec.ClusterIP == corev1.ClusterIPNone:
+			case len(ips) > 0 && ips[0] == corev1.ClusterIPNone:
 				ks.headless = true
-			case s.Spec.ClusterIP != "":
-				ks.ip, _ = netip.ParseAddr(s.Spec.ClusterIP)
 			default:
-				pending = append(pending, ks)
-				continue
+				for _, t := range ips {
+					if a, err := netip.ParseAddr(t); err == nil {
+						ks.ips = append(ks.ips, a)
+					}
+				}
+				if len(ks.ips) == 0 {
+					pending = append(pending, ks)
+					continue
+				}
+				ks.ip = ks.ips[0]
 			}
 			add(ks)
 		}
@@ -288,154 +319,465 @@ func newKubeData(c *model.Cluster) *kubeData {
 			next = next.Next()
 		}
 		if cidr.Contains(next) {
-			s.ip, s.synthetic = next, true
+			s.ip, s.ips, s.synthetic = next, []netip.Addr{next}, true
 		}
 		add(s)
 	}
 	return k
 }
 
-// kubernetes answers names in the plugin's zones per the Kubernetes DNS
-// specification and CoreDNS's behaviour (kubernetes-dns.md §1). done false
-// passes the query on (fallthrough); final false means the reply is a
-// CNAME to follow.
-func (d *CoreDNS) kubernetes(p *corefile.Kubernetes, q Question, tr *Trace) (r Reply, final, done bool) {
-	zone := ""
+// The kubernetes plugin below ports CoreDNS's (coredns/coredns
+// plugin/kubernetes @ 4b26cced): ServeDNS (handler.go) picks what to answer
+// by query type, over the records Services and Records (kubernetes.go,
+// parse.go, reverse.go, ns.go) yield for the name, rendered as
+// plugin/backend_lookup.go does. coredns_k8s_test.go checks it against the
+// cases of the plugin's tests (handler_test.go and its siblings).
+
+// kubeRec is one record the plugin's backend yields for a name (a
+// msg.Service): an address with a port, or an ExternalName's target.
+type kubeRec struct {
+	addr  netip.Addr // invalid for an ExternalName
+	cname string     // the ExternalName target
+	port  int32      // -1: none
+	owner string     // the name an SRV record targets
+}
+
+// kubeFind is what the backend found for a name: records (none: the name
+// exists without records, NODATA), or a name error (NXDOMAIN).
+type kubeFind struct {
+	recs []kubeRec
+	nx   bool
+	why  string
+	loc  model.Location
+}
+
+// kubeReq is one query to the plugin: its configuration and matched zone.
+type kubeReq struct {
+	d    *CoreDNS
+	p    *corefile.Kubernetes
+	zone string
+	ttl  uint32
+}
+
+// kubernetes answers a name in the plugin's zones as CoreDNS's kubernetes
+// plugin does (kubernetes-dns.md §1). done false passes the query on
+// (fallthrough).
+func (d *CoreDNS) kubernetes(p *corefile.Kubernetes, q Question, up *Upstream, tr *Trace, depth int) (Reply, bool) {
+	zone, found := "", false
 	for _, z := range p.Zones {
-		if inZone(q.Name, z) && len(z) >= len(zone) {
-			zone = z
+		if inZone(q.Name, z) && (!found || len(z) > len(zone)) {
+			zone, found = z, true
 		}
 	}
-	if zone == "" && !anyZone(q.Name, p.Zones) {
-		return Reply{}, true, false
+	if !found && len(p.Zones) > 0 {
+		return Reply{}, false
 	}
 	ttl := p.TTL
 	if ttl == 0 {
 		ttl = 5 // plugin default (kubernetes-dns.md §1.6)
 	}
-	soa := &SOA{Zone: zone, MName: "ns.dns." + zone, RName: "hostmaster." + zone, Serial: 1, Refresh: 7200, Retry: 1800, Expire: 86400, MinTTL: ttl}
-	nx := func(why string) (Reply, bool, bool) {
-		if corefile.FallsThrough(p.Fallthrough, q.Name) {
-			tr.add(d.name, q, NXDomain, p.Loc, "kubernetes: %s; falls through to the next plugin", why)
-			return Reply{}, true, false
+	k := &kubeReq{d: d, p: p, zone: zone, ttl: ttl}
+	switch q.Type {
+	case TypeSOA:
+		// handler.go: SOA is answered at the apex; below it, whatever the
+		// name, NODATA.
+		if q.Name == zone {
+			return k.answer(q, tr, p.Loc, "the zone's SOA", RR{Name: zone, Type: TypeSOA, TTL: min(ttl, 300), Data: model.RData{Target: "ns.dns." + zone}})
 		}
-		tr.add(d.name, q, NXDomain, p.Loc, "kubernetes: %s: NXDOMAIN", why)
-		return Reply{RCode: NXDomain, SOA: soa, Authoritative: true}, true, true
+		return k.nodata(q, tr, p.Loc, "SOA only at the zone apex "+zoneLabel(zone)+"; other names are NODATA whether they exist or not")
+	case TypeNS:
+		if q.Name == zone {
+			return k.apexNS(q, tr)
+		}
+	case model.TypeTXT:
+		if q.Name == "dns-version."+zone || zone == "" && q.Name == "dns-version" {
+			return k.answer(q, tr, p.Loc, "the schema version record", RR{Name: q.Name, Type: model.TypeTXT, TTL: 28800, Data: model.RData{Text: "1.1.0"}})
+		}
+		// kubernetes.go Services: any other name is NODATA when it has
+		// records of another type, else NXDOMAIN — empty non-terminals and
+		// the apex included.
+		f := k.lookup(q.Name, q.Type)
+		if f.nx {
+			return k.nx(q, tr, f.loc, f.why)
+		}
+		if len(f.recs) == 0 {
+			return k.nx(q, tr, f.loc, "only dns-version."+zoneLabel(zone)+" has a TXT record, and this name has no record of another type ("+f.why+")")
+		}
+		return k.nodata(q, tr, f.loc, f.why+"; no TXT record")
+	case model.TypePTR:
+		if a, ok := ptrAddr(q.Name); ok {
+			// reverse.go serviceRecordForIP: a ClusterIP's service, else
+			// the endpoints with that address.
+			if s := k.d.k8s.byIP[a]; s != nil && k.exposed(s.ns) {
+				return k.answer(q, tr, k.locOf(s), fmt.Sprintf("PTR of service %s/%s's ClusterIP", s.ns, s.name),
+					RR{Name: q.Name, Type: model.TypePTR, TTL: ttl, Data: model.RData{Target: s.name + "." + s.ns + ".svc." + clusterZone(p)}})
+			}
+			return k.nx(q, tr, p.Loc, "no service has ClusterIP "+a.String()+" (endpoints' addresses are not in the topology)")
+		}
+		f := k.lookup(q.Name, q.Type)
+		if f.nx {
+			return k.nx(q, tr, f.loc, f.why)
+		}
+		return k.nodata(q, tr, f.loc, f.why+"; PTR records are only under the reverse zones")
+	case model.TypeA, model.TypeAAAA:
+		rrs, f, viaCNAME := k.addrs(q, up, tr, depth, nil)
+		switch {
+		case f.nx:
+			return k.nx(q, tr, f.loc, f.why)
+		case len(rrs) == 0:
+			return k.nodata(q, tr, f.loc, f.why+"; no "+string(q.Type)+" record")
+		case viaCNAME:
+			// The ExternalName hop said it; the answer is NOERROR whatever
+			// the target's lookup returned (plugin/backend_lookup.go A).
+			return Reply{RCode: NoError, Authoritative: true, Answer: rrs}, true
+		}
+		return k.answer(q, tr, f.loc, f.why, rrs...)
+	case model.TypeSRV:
+		return k.srv(q, tr)
+	case "AXFR", "IXFR":
+		// handler.go: transfers are the transfer plugin's, not configured.
+		tr.add(d.name, q, Refused, p.Loc, "kubernetes: zone transfers are refused")
+		return Reply{RCode: Refused}, true
+	case model.TypeCNAME:
+		f := k.lookup(q.Name, q.Type)
+		if f.nx {
+			return k.nx(q, tr, f.loc, f.why)
+		}
+		if len(f.recs) > 0 && f.recs[0].cname != "" {
+			return k.answer(q, tr, f.loc, f.why, RR{Name: q.Name, Type: model.TypeCNAME, TTL: ttl, Data: model.RData{Target: f.recs[0].cname}})
+		}
+		return k.nodata(q, tr, f.loc, f.why+"; no CNAME record")
 	}
-	nodata := func(why string) (Reply, bool, bool) {
-		tr.add(d.name, q, NoError, p.Loc, "kubernetes: %s: NODATA", why)
-		return Reply{RCode: NoError, SOA: soa, Authoritative: true}, true, true
+	// Other types, and NS below the apex: handler.go looks the name up as
+	// an A query to tell NODATA from NXDOMAIN.
+	f := k.lookup(q.Name, model.TypeA)
+	if f.nx {
+		return k.nx(q, tr, f.loc, f.why)
 	}
-	if strings.HasSuffix(zone, "in-addr.arpa") || strings.HasSuffix(zone, "ip6.arpa") {
-		if q.Type == model.TypePTR {
-			if a, ok := ptrAddr(q.Name); ok {
-				if s := d.k8s.byIP[a]; s != nil {
-					tr.add(d.name, q, NoError, s.loc, "kubernetes: PTR of service %s/%s's ClusterIP", s.ns, s.name)
-					return Reply{RCode: NoError, Authoritative: true, Answer: []RR{{Name: q.Name, Type: model.TypePTR, TTL: ttl, Data: model.RData{Target: s.name + "." + s.ns + ".svc." + clusterZone(p)}}}}, true, true
+	return k.nodata(q, tr, f.loc, f.why+"; no "+string(q.Type)+" record")
+}
+
+func (k *kubeReq) soa() *SOA {
+	return &SOA{Zone: k.zone, MName: "ns.dns." + k.zone, RName: "hostmaster." + k.zone, Serial: 1, Refresh: 7200, Retry: 1800, Expire: 86400, MinTTL: k.ttl}
+}
+
+func (k *kubeReq) answer(q Question, tr *Trace, loc model.Location, why string, rrs ...RR) (Reply, bool) {
+	tr.add(k.d.name, q, NoError, loc, "kubernetes: %s", why)
+	return Reply{RCode: NoError, Authoritative: true, Answer: rrs}, true
+}
+
+func (k *kubeReq) nodata(q Question, tr *Trace, loc model.Location, why string) (Reply, bool) {
+	tr.add(k.d.name, q, NoError, loc, "kubernetes: %s: NODATA", why)
+	return Reply{RCode: NoError, SOA: k.soa(), Authoritative: true}, true
+}
+
+// nx is a name error: NXDOMAIN, or the next plugin when the name falls
+// through (handler.go: only name errors fall through).
+func (k *kubeReq) nx(q Question, tr *Trace, loc model.Location, why string) (Reply, bool) {
+	if corefile.FallsThrough(k.p.Fallthrough, q.Name) {
+		tr.add(k.d.name, q, NXDomain, k.p.Loc, "kubernetes: %s; falls through to the next plugin", why)
+		return Reply{}, false
+	}
+	tr.add(k.d.name, q, NXDomain, loc, "kubernetes: %s: NXDOMAIN", why)
+	return Reply{RCode: NXDomain, SOA: k.soa(), Authoritative: true}, true
+}
+
+// apexNS answers NS at the zone apex (ns.go nsAddrs): CoreDNS names the
+// services its own pods are endpoints of, and in AKS its pods are the
+// endpoints of kube-system/kube-dns. The glue A record CoreDNS adds is not
+// kept: a Reply has no additional section.
+func (k *kubeReq) apexNS(q Question, tr *Trace) (Reply, bool) {
+	s := k.d.k8s.services["kube-dns.kube-system"]
+	if s == nil || len(s.ips) == 0 {
+		return k.nodata(q, tr, k.p.Loc, "no kube-dns service to name as the name server")
+	}
+	return k.answer(q, tr, k.locOf(s), "the name server is the kube-dns service, whose endpoints are CoreDNS's pods",
+		RR{Name: q.Name, Type: TypeNS, TTL: k.ttl, Data: model.RData{Target: "kube-dns.kube-system.svc." + k.zone}})
+}
+
+// locOf is where a service was declared, or the plugin for the two every
+// cluster has.
+func (k *kubeReq) locOf(s *kubeService) model.Location {
+	if s.loc.IsZero() {
+		return k.p.Loc
+	}
+	return s.loc
+}
+
+// exposed reports whether namespace ns exists and the plugin's namespaces
+// option (if any) lists it (namespace.go namespaceExposed).
+func (k *kubeReq) exposed(ns string) bool {
+	return k.d.k8s.namespaces[ns] && (len(k.p.Namespaces) == 0 || slices.Contains(k.p.Namespaces, ns))
+}
+
+// lookup is the plugin's backend, Services and Records (kubernetes.go) with
+// parseRequest (parse.go): the records name has, for a query of type qt.
+func (k *kubeReq) lookup(name string, qt Type) kubeFind {
+	p := k.p
+	if k.zone != "" && name == "ns.dns."+k.zone && qt != model.TypeTXT && qt != model.TypePTR {
+		// kubernetes.go Services, isDefaultNS: the name server's name has
+		// the addresses of the services CoreDNS's pods serve (ns.go).
+		f := kubeFind{why: "ns.dns." + k.zone + " names the kube-dns service, whose endpoints are CoreDNS's pods", loc: p.Loc}
+		if s := k.d.k8s.services["kube-dns.kube-system"]; s != nil {
+			f.loc = k.locOf(s)
+			for _, a := range s.ips {
+				if qt == model.TypeA && a.Is4() || qt == model.TypeAAAA && a.Is6() {
+					f.recs = append(f.recs, kubeRec{addr: a, port: -1})
 				}
 			}
 		}
-		return nx("no service has this address")
+		return f
 	}
-	rel := strings.TrimSuffix(strings.TrimSuffix(q.Name, zone), ".")
-	labels := strings.Split(rel, ".")
-	if rel == "" {
-		return nodata("the zone apex holds no " + string(q.Type))
+	rel := name
+	if k.zone != "" {
+		rel = strings.TrimSuffix(strings.TrimSuffix(name, k.zone), ".")
 	}
-	if rel == "dns-version" && q.Type == model.TypeTXT {
-		tr.add(d.name, q, NoError, p.Loc, "kubernetes: the schema version record")
-		return Reply{RCode: NoError, Authoritative: true, Answer: []RR{{Name: q.Name, Type: model.TypeTXT, TTL: 28800, Data: model.RData{Text: "1.1.0"}}}}, true, true
+	nx := func(why string) kubeFind { return kubeFind{nx: true, why: why, loc: p.Loc} }
+	switch rel {
+	case "":
+		return kubeFind{why: "the zone apex", loc: p.Loc}
+	case "svc", "pod":
+		return kubeFind{why: "an empty non-terminal", loc: p.Loc}
 	}
-	last := labels[len(labels)-1]
+	segs := strings.Split(rel, ".")
+	kind := segs[len(segs)-1]
+	if kind != "svc" && kind != "pod" {
+		return nx("not a service, pod or namespace name")
+	}
+	// Every check below is a name error (NXDOMAIN, or fallthrough), so
+	// their order, which differs from CoreDNS's, only picks the reason the
+	// trace gives: the namespace and service first, as a user reads a name.
+	tooLong := len(segs) > 5 // parse.go: a query "too long to answer" (multicluster and zonal names are not modelled)
+	const tooLongWhy = "the name has more labels than a service, endpoint or port name"
+	if strings.HasSuffix(name, ".in-addr.arpa") || strings.HasSuffix(name, ".ip6.arpa") {
+		return nx("names under a reverse zone hold only PTR records")
+	}
+	ns := segs[len(segs)-2]
+	if !k.d.k8s.namespaces[ns] {
+		return nx("no namespace " + ns)
+	}
+	if !k.exposed(ns) {
+		return nx("namespace " + ns + " is not exposed (namespaces " + strings.Join(p.Namespaces, " ") + ")")
+	}
+	if kind == "pod" {
+		if tooLong {
+			return nx(tooLongWhy)
+		}
+		return k.pods(segs, ns)
+	}
+	if len(segs) == 2 {
+		return kubeFind{why: "namespace " + ns + " exists", loc: p.Loc}
+	}
+	svcName := segs[len(segs)-3]
+	s := k.d.k8s.services[svcName+"."+ns]
+	if s == nil {
+		return nx("no service " + svcName + " in namespace " + ns)
+	}
+	loc := k.locOf(s)
+	if tooLong {
+		return kubeFind{nx: true, why: "service " + ns + "/" + svcName + " exists, but " + tooLongWhy, loc: loc}
+	}
+	var endpoint, port, proto string
+	switch len(segs) {
+	case 4:
+		endpoint = segs[0]
+	case 5:
+		port, proto = strings.TrimPrefix(segs[0], "_"), strings.TrimPrefix(segs[1], "_")
+	}
+	id := ns + "/" + svcName
 	switch {
-	case last == "svc" && len(labels) == 1, last == "pod" && len(labels) == 1:
-		return nodata("an empty non-terminal")
-	case last == "svc" && len(labels) == 2:
-		if d.k8s.namespaces[labels[0]] {
-			return nodata("namespace " + labels[0] + " exists")
+	case s.external != "":
+		if endpoint != "" || port != "" {
+			return kubeFind{nx: true, why: "ExternalName service " + id + " has no endpoint or port names", loc: loc}
 		}
-		return nx("no namespace " + labels[0])
-	case last == "svc" && len(labels) >= 3:
-		ns, name := labels[len(labels)-2], labels[len(labels)-3]
-		s := d.k8s.services[name+"."+ns]
-		if s == nil {
-			if !d.k8s.namespaces[ns] {
-				return nx("no namespace " + ns)
-			}
-			return nx("no service " + name + " in namespace " + ns)
+		if _, err := netip.ParseAddr(s.external); err == nil {
+			// kubernetes.go findServices keeps an ExternalName only when its
+			// target is a name.
+			return kubeFind{nx: true, why: "ExternalName service " + id + " points at an address, " + s.external + ", which CoreDNS does not serve", loc: loc}
 		}
-		if len(labels) == 5 && strings.HasPrefix(labels[0], "_") && strings.HasPrefix(labels[1], "_") {
-			return d.srv(s, labels[0][1:], labels[1][1:], q, ttl, p, nx, nodata, tr)
+		return kubeFind{recs: []kubeRec{{cname: s.external}}, why: "ExternalName service " + id + ": CNAME to " + s.external, loc: loc}
+	case s.headless || endpoint != "":
+		what := "headless service " + id
+		if !s.headless {
+			what = "endpoint " + endpoint + " of service " + id
 		}
-		if len(labels) > 3 {
-			return nx("no endpoint " + strings.Join(labels[:len(labels)-3], ".") + " of service " + name)
+		if p.NoEndpoints {
+			return kubeFind{nx: true, why: what + ": noendpoints serves no endpoint names", loc: p.Loc}
 		}
-		switch {
-		case s.external != "":
-			tr.add(d.name, q, NoError, s.loc, "kubernetes: ExternalName service %s/%s", ns, name)
-			rr := RR{Name: q.Name, Type: model.TypeCNAME, TTL: ttl, Data: model.RData{Target: s.external}}
-			return Reply{RCode: NoError, Authoritative: true, Answer: []RR{rr}}, q.Type == model.TypeCNAME, true
-		case s.headless:
-			return nx("headless service " + ns + "/" + name + ": its endpoints' addresses are not in the topology")
-		case q.Type == model.TypeA && s.ip.Is4(), q.Type == model.TypeAAAA && s.ip.Is6():
-			note := ""
-			if s.synthetic {
-				note = " (the manifest sets no clusterIP: aksnet assigned this free address of the service CIDR)"
-			}
-			tr.add(d.name, q, NoError, s.loc, "kubernetes: service %s/%s has ClusterIP %s%s", ns, name, s.ip, note)
-			return Reply{RCode: NoError, Authoritative: true, Answer: []RR{{Name: q.Name, Type: q.Type, TTL: ttl, Data: model.RData{Addr: s.ip}}}}, true, true
-		}
-		return nodata("service " + ns + "/" + name + " has no " + string(q.Type) + " record")
-	case last == "pod" && len(labels) == 2:
-		return nodata("an empty non-terminal")
-	case last == "pod" && len(labels) == 3:
-		ns := labels[1]
-		if p.PodsMode != "insecure" && p.PodsMode != "verified" {
-			return nx("pod records are disabled")
-		}
-		if !d.k8s.namespaces[ns] {
-			return nx("no namespace " + ns)
-		}
-		a, err := netip.ParseAddr(dashedIP(labels[0]))
-		if err != nil || p.PodsMode == "verified" {
-			return nx("pod name " + labels[0] + " is not an address (or pods verified: pod IPs are not in the topology)")
-		}
-		if (q.Type == model.TypeA) != a.Is4() || (q.Type != model.TypeA && q.Type != model.TypeAAAA) {
-			return nodata("pod record of another type")
-		}
-		tr.add(d.name, q, NoError, p.Loc, "kubernetes: pods %s answers the address in the name", p.PodsMode)
-		return Reply{RCode: NoError, Authoritative: true, Answer: []RR{{Name: q.Name, Type: q.Type, TTL: ttl, Data: model.RData{Addr: a}}}}, true, true
+		return kubeFind{nx: true, why: what + ": endpoints' addresses are not in the topology", loc: loc}
 	}
-	return nx("not a service, pod or namespace name")
-}
-
-func (d *CoreDNS) srv(s *kubeService, port, proto string, q Question, ttl uint32, p *corefile.Kubernetes,
-	nx, nodata func(string) (Reply, bool, bool), tr *Trace) (Reply, bool, bool) {
-	if s.svc == nil || s.headless || s.external != "" {
-		return nx("no SRV records for this service here")
+	owner := s.name + "." + s.ns + ".svc." + k.zone
+	f := kubeFind{why: "service " + id + " has ClusterIP " + addrList(s.ips), loc: loc}
+	if s.synthetic {
+		f.why += " (the manifest sets no clusterIP: aksnet assigned this free address of the service CIDR)"
 	}
-	for _, sp := range s.svc.Spec.Ports {
-		pr := strings.ToLower(string(sp.Protocol))
+	if len(s.ports) == 0 && port == "" {
+		// The API server rejects a ClusterIP service without ports (CoreDNS
+		// would then find no record); aksnet answers its address anyway.
+		for _, a := range s.ips {
+			f.recs = append(f.recs, kubeRec{addr: a, port: -1, owner: owner})
+		}
+		f.why += " (and no ports)"
+		return f
+	}
+	matched := false
+	for _, sp := range s.ports {
+		pr := string(sp.Protocol)
 		if pr == "" {
-			pr = "tcp"
+			pr = string(corev1.ProtocolTCP)
 		}
-		if sp.Name == "" || strings.ToLower(sp.Name) != port || pr != proto {
+		if port != "" && !strings.EqualFold(port, sp.Name) || proto != "" && !strings.EqualFold(proto, pr) {
 			continue
 		}
-		if q.Type != model.TypeSRV {
-			return nodata("the SRV name has no " + string(q.Type) + " record")
+		matched = true
+		for _, a := range s.ips {
+			f.recs = append(f.recs, kubeRec{addr: a, port: sp.Port, owner: owner})
 		}
-		tr.add(d.name, q, NoError, s.loc, "kubernetes: named port %s/%s of service %s/%s", sp.Name, pr, s.ns, s.name)
-		target := s.name + "." + s.ns + ".svc." + clusterZone(p)
-		return Reply{RCode: NoError, Authoritative: true, Answer: []RR{{Name: q.Name, Type: model.TypeSRV, TTL: ttl,
-			Data: model.RData{Priority: 0, Weight: 100, Port: uint16(sp.Port), Target: target}}}}, true, true
 	}
-	return nx("no named port " + port + "/" + proto + " (unnamed ports have no SRV)")
+	if !matched {
+		return kubeFind{nx: true, why: "service " + id + " has no port named " + port + " with protocol " + proto + " (unnamed ports have no SRV name)", loc: loc}
+	}
+	if port != "" {
+		f.why += ", port " + port + "/" + proto
+	}
+	return f
+}
+
+// pods serves <ip-with-dashes>.<ns>.pod.<zone> (kubernetes.go findPods). It
+// reads only the label left of the namespace: labels further left (an
+// endpoint, or a port and protocol) are ignored.
+func (k *kubeReq) pods(segs []string, ns string) kubeFind {
+	p := k.p
+	switch p.PodsMode {
+	case "insecure", "verified":
+	default:
+		return kubeFind{nx: true, why: "pods disabled: pod names are NXDOMAIN", loc: p.Loc}
+	}
+	if len(segs) == 2 {
+		return kubeFind{why: "namespace " + ns + " exists", loc: p.Loc}
+	}
+	label := segs[len(segs)-3]
+	a, err := netip.ParseAddr(dashedIP(label))
+	switch {
+	case p.PodsMode == "verified":
+		return kubeFind{nx: true, why: "pods verified answers only for a pod with that address in namespace " + ns + ", and pods' addresses are not in the topology", loc: p.Loc}
+	case err != nil:
+		return kubeFind{nx: true, why: "pod name " + label + " is not an address", loc: p.Loc}
+	}
+	return kubeFind{recs: []kubeRec{{addr: a, port: 0, owner: label + "." + ns + ".pod." + k.zone}},
+		why: "pods insecure answers the address in the name without checking for a pod", loc: p.Loc}
+}
+
+// maxCNAMEChain bounds the ExternalName chains the plugin follows inside its
+// zone (plugin/backend_lookup.go maxCnameChainLength).
+const maxCNAMEChain = 10
+
+// addrs is plugin.A and plugin.AAAA (plugin/backend_lookup.go): the name's
+// addresses of q.Type, deduplicated. An ExternalName's CNAME is followed —
+// inside the plugin when the target is in the zone (and dropped, with the
+// CNAME, when that finds nothing), else through CoreDNS itself, whose answer
+// is appended whatever its RCODE. viaCNAME reports an ExternalName.
+func (k *kubeReq) addrs(q Question, up *Upstream, tr *Trace, depth int, prev []RR) ([]RR, kubeFind, bool) {
+	f := k.lookup(q.Name, q.Type)
+	if f.nx {
+		return nil, f, false
+	}
+	var rrs []RR
+	seen := map[netip.Addr]bool{}
+	viaCNAME := false
+	for _, r := range f.recs {
+		if r.cname == "" {
+			if (q.Type == model.TypeA) == r.addr.Is4() && !seen[r.addr] {
+				seen[r.addr] = true
+				rrs = append(rrs, RR{Name: q.Name, Type: q.Type, TTL: k.ttl, Data: model.RData{Addr: r.addr}})
+			}
+			continue
+		}
+		viaCNAME = true
+		c := RR{Name: q.Name, Type: model.TypeCNAME, TTL: k.ttl, Data: model.RData{Target: r.cname}}
+		if r.cname == q.Name || len(prev) > maxCNAMEChain || slices.Contains(prev, c) {
+			tr.add(k.d.name, q, NoError, f.loc, "kubernetes: %s, which loops: the CNAME is dropped", f.why)
+			continue
+		}
+		target := Question{Name: r.cname, Type: q.Type}
+		if inZone(r.cname, k.zone) {
+			tr.add(k.d.name, q, NoError, f.loc, "kubernetes: %s, in zone %s: the plugin answers the target itself", f.why, zoneLabel(k.zone))
+			tr.in()
+			next, nf, nested := k.addrs(target, up, tr, depth, append(slices.Clip(prev), c))
+			switch {
+			case nf.nx:
+				tr.add(k.d.name, target, NXDomain, nf.loc, "kubernetes: %s: the CNAME is dropped", nf.why)
+			case len(next) == 0:
+				tr.add(k.d.name, target, NoError, nf.loc, "kubernetes: %s; no %s record: the CNAME is dropped", nf.why, q.Type)
+			default:
+				if !nested {
+					tr.add(k.d.name, target, NoError, nf.loc, "kubernetes: %s", nf.why)
+				}
+				rrs = append(append(rrs, c), next...)
+			}
+			tr.out()
+			continue
+		}
+		tr.add(k.d.name, q, NoError, f.loc, "kubernetes: %s: CoreDNS looks the target up through itself", f.why)
+		tr.in()
+		r := k.d.serve(target, up, tr, depth+1)
+		tr.out()
+		rrs = append(append(rrs, c), r.Answer...)
+	}
+	return rrs, f, viaCNAME
+}
+
+// srv is plugin.SRV (plugin/backend_lookup.go) over the plugin's records:
+// ExternalNames dropped (kubernetes.go Services), priority 0, every record
+// weighted 100 divided by their number, one per target and port. The A and
+// AAAA records CoreDNS adds for the targets are not kept: a Reply has no
+// additional section.
+func (k *kubeReq) srv(q Question, tr *Trace) (Reply, bool) {
+	f := k.lookup(q.Name, q.Type)
+	if f.nx {
+		return k.nx(q, tr, f.loc, f.why)
+	}
+	var recs []kubeRec
+	for _, r := range f.recs {
+		if r.cname == "" {
+			recs = append(recs, r)
+		}
+	}
+	weight := uint16(1)
+	if len(recs) > 0 && len(recs) < 100 {
+		weight = uint16(100 / len(recs))
+	}
+	type key struct {
+		target string
+		port   int32
+	}
+	seen := map[key]bool{}
+	var rrs []RR
+	for _, r := range recs {
+		if r.port < 0 || seen[key{r.owner, r.port}] {
+			continue
+		}
+		seen[key{r.owner, r.port}] = true
+		rrs = append(rrs, RR{Name: q.Name, Type: model.TypeSRV, TTL: k.ttl,
+			Data: model.RData{Priority: 0, Weight: weight, Port: uint16(r.port), Target: r.owner}})
+	}
+	if len(rrs) == 0 {
+		return k.nodata(q, tr, f.loc, f.why+"; no SRV record")
+	}
+	return k.answer(q, tr, f.loc, f.why+"; SRV records of its ports", rrs...)
+}
+
+func addrList(as []netip.Addr) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
 }
 
 func clusterZone(p *corefile.Kubernetes) string {
 	for _, z := range p.Zones {
-		if !strings.HasSuffix(z, ".arpa") {
+		if !strings.HasSuffix(z, ".arpa") && z != "arpa" {
 			return z
 		}
 	}
