@@ -53,6 +53,45 @@ func buildPrivateZones(t *model.Topology) privateZones {
 			}
 		}
 	}
+	// PostgreSQL Flexible Server in private access mode: its public name
+	// CNAMEs into its private zone (public.go), where the server's A record
+	// lives (azure-aws-dns.md §5; the record's exact label is unverified
+	// there: aksnet writes NAME.<zone>, the target public.go uses). TTL not
+	// documented: 30 s assumed.
+	for _, r := range t.Azure.Resources {
+		if z := r.PrivateDNSZone.Target; z != nil && r.PrivateIP.IsValid() {
+			pz[z].add(strings.ToLower(r.Name)+"."+z.Name, model.TypeA, 30, []model.RData{{Addr: r.PrivateIP}}, r.Loc)
+		}
+	}
+	// A private cluster's API server: its A record in the custom zone, or
+	// in the system zone AKS creates in the node resource group and links to
+	// the cluster's VNet only (azure-aws-dns.md §6; aks-constraints.md §2.1).
+	// TTL not documented: 300 s assumed.
+	for _, c := range t.Azure.Clusters {
+		a := &c.APIServer
+		private, _ := APIServerNames(c)
+		if !a.Private || !a.PrivateIP.IsValid() || private == "" {
+			continue
+		}
+		rec := []model.RData{{Addr: a.PrivateIP}}
+		switch a.ZoneMode() {
+		case "custom":
+			if z := a.CustomZone; z != nil {
+				pz[z].add(private, model.TypeA, 300, rec, a.Loc)
+			}
+		case "system":
+			v := c.VNet()
+			if v == nil {
+				continue
+			}
+			name := private[strings.IndexByte(private, '.')+1:]
+			z := &model.PrivateDNSZone{Zone: model.Zone{Name: name, Loc: c.Loc}, ResourceGroup: "MC_" + c.Name}
+			z.Links = []*model.VNetLink{{Name: "aks-system-zone", VNet: model.Ref[model.VNet]{Name: v.Name, Target: v}, Zone: z, Loc: c.Loc}}
+			d := newZoneData(name)
+			d.add(private, model.TypeA, 300, rec, a.Loc)
+			pz[z] = d
+		}
+	}
 	// Auto-registration: every VM of a registration VNet gets an A record
 	// named after it (primary NIC only; §1.5). The TTL of auto-registered
 	// records is not documented; aksnet assumes the zone groups' 10 s.

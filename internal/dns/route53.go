@@ -29,9 +29,11 @@ type hostedZone struct {
 
 func newRoute53Resolver(t *model.Topology, v *model.VPC) *Route53Resolver {
 	r := &Route53Resolver{VPC: v, name: "Route 53 Resolver of vpc " + v.Name}
+	// Private hosted zones answer only in VPCs with both enableDnsSupport
+	// and enableDnsHostnames (azure-aws-dns.md §7).
 	for _, z := range t.AWS.HostedZones {
 		for _, ref := range z.VPCs {
-			if ref.Target == v {
+			if ref.Target == v && v.DNSSupport() && v.EnableDNSHostnames {
 				d := newZoneData(z.Name)
 				d.soa.MName, d.soa.RName, d.soa.MinTTL = "ns-0.awsdns-00.com", "awsdns-hostmaster.amazon.com", 86400
 				d.addZone(&z.Zone, 300)

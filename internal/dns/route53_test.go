@@ -58,6 +58,7 @@ aws:
   vpcs:
     - name: v
       cidrBlocks: [10.0.0.0/16]
+      enableDnsHostnames: true
       subnets: [{name: a, cidrBlock: 10.0.0.0/24}]
   privateHostedZones:
     - name: corp.example
