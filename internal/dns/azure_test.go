@@ -205,3 +205,7 @@ azure:
 		t.Fatalf("got %v\n%s", r.RCode, tr)
 	}
 }
+
+func loadContosoB() (*model.Topology, model.ErrorList) {
+	return load.Topology(load.OSFiles{}, "../../examples/contoso/topology.yaml")
+}
