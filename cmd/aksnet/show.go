@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aksnet/aksnet/internal/dns"
 	"github.com/aksnet/aksnet/internal/kb"
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -67,6 +68,7 @@ func showText(w io.Writer, t *model.Topology, source string) {
 	if section("VNets", len(az.VNets)) {
 		for _, v := range az.VNets {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d subnets\t%s\n", v.Name, prefixes(v.AddressSpace), vnetDNS(t, v), len(v.Subnets), peerings(v))
+			fmt.Fprintf(tw, "    \tVM names under %s\n", model.InternalCloudappSuffix(v))
 		}
 	}
 	if section("Private DNS zones", len(az.PrivateDNSZones)) {
@@ -159,6 +161,9 @@ func showText(w io.Writer, t *model.Topology, source string) {
 				pods = "pods " + p.String()
 			}
 			fmt.Fprintf(tw, "    \t%s, services %s, DNS %s, outbound %s\n", pods, c.EffectiveServiceCIDR(), c.EffectiveDNSServiceIP(), orDefault(string(c.OutboundType), "loadBalancer"))
+			if private, public := dns.APIServerNames(c); private != "" || public != "" {
+				fmt.Fprintf(tw, "    \tAPI server: %s\n", strings.Join(nonEmpty(private, public), ", "))
+			}
 			for _, p := range c.NodePools {
 				max := ""
 				if p.MaxCount > 0 {
@@ -378,6 +383,16 @@ func addrPorts(as []model.AddrPort) string {
 		s[i] = string(b)
 	}
 	return strings.Join(s, ", ")
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func orNone(s []string) string {
