@@ -309,12 +309,19 @@ func (a *AzureDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 
 // public asks public DNS; a CNAME it returns is followed from this view.
 func (a *AzureDNS) public(q Question, up *Upstream, tr *Trace) (Reply, bool) {
+	return publicStep(q, up, tr)
+}
+
+// publicStep is the step of a recursive server that asks public DNS: the
+// first CNAME of a public chain is returned as not final, so that the server
+// follows the chain itself, from its own view (followChain). That is how a
+// private zone the server sees overrides a later link of a public chain.
+func publicStep(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 	if up == nil || up.Public == nil {
 		return Reply{RCode: ServFail}, true
 	}
 	rep := up.Public(q, tr)
 	if len(rep.Answer) > 0 && rep.Answer[0].Type == model.TypeCNAME && q.Type != model.TypeCNAME {
-		// Follow the chain ourselves, from this VNet's view.
 		return Reply{RCode: NoError, Answer: rep.Answer[:1]}, false
 	}
 	return rep, true

@@ -77,14 +77,7 @@ func (c *CustomDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 	}
 	if c.cfg.Recursion {
 		tr.add(c.name, q, NoError, c.cfg.Loc, "recursion from the root: public DNS")
-		if up == nil || up.Public == nil {
-			return Reply{RCode: ServFail}, true
-		}
-		rep := up.Public(q, tr)
-		if len(rep.Answer) > 0 && rep.Answer[0].Type == model.TypeCNAME && q.Type != model.TypeCNAME {
-			return Reply{RCode: NoError, Answer: rep.Answer[:1]}, false
-		}
-		return rep, true
+		return publicStep(q, up, tr)
 	}
 	tr.add(c.name, q, Refused, c.cfg.Loc, "no zone, forwarder or recursion for this name: REFUSED")
 	return Reply{RCode: Refused}, true

@@ -100,15 +100,8 @@ func (r *Route53Resolver) step(q Question, up *Upstream, tr *Trace) (Reply, bool
 		tr.add(r.name, q, NXDomain, zone.zone.Loc, "private hosted zone %s is associated with vpc %s and lacks the name: NXDOMAIN, no public fallback", zone.zone.Name, r.VPC.Name)
 		return Reply{RCode: NXDomain, SOA: &soa}, true
 	}
-	if up == nil || up.Public == nil {
-		return Reply{RCode: ServFail}, true
-	}
 	tr.add(r.name, q, NoError, model.Location{}, "no rule or hosted zone matches: public DNS")
-	rep := up.Public(q, tr)
-	if len(rep.Answer) > 0 && rep.Answer[0].Type == model.TypeCNAME && q.Type != model.TypeCNAME {
-		return Reply{RCode: NoError, Answer: rep.Answer[:1]}, false
-	}
-	return rep, true
+	return publicStep(q, up, tr)
 }
 
 // endpointAddr is where a FORWARD rule's queries leave from: the first IP
