@@ -183,11 +183,15 @@ func renameAnswer(r Reply, from, to string) Reply {
 	if from == to {
 		return r
 	}
-	for i := range r.Answer {
-		if r.Answer[i].Name == from {
-			r.Answer[i].Name = to
+	// The records may be shared (memoised answers): rename a copy.
+	answer := make([]RR, len(r.Answer))
+	copy(answer, r.Answer)
+	for i := range answer {
+		if answer[i].Name == from {
+			answer[i].Name = to
 		}
 	}
+	r.Answer = answer
 	return r
 }
 

@@ -3,6 +3,7 @@ package dns
 import (
 	"fmt"
 	"net/netip"
+	"sync"
 
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -24,6 +25,8 @@ type Engine struct {
 	coredns   map[*model.Cluster]*CoreDNS
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
+	memo      sync.Map // askKey, coreKey → Reply: untraced answers
+	rcs       sync.Map // model.Vantage → *model.ResolvConf
 }
 
 // maxDepth bounds nested queries (forwards of forwards): deeper is a loop.
@@ -127,6 +130,9 @@ type session struct {
 	tr    *Trace
 	depth int
 	up    Upstream
+	// limited is set when a query hit maxDepth: answers computed under it
+	// depend on how deep they were asked and must not be memoised.
+	limited bool
 }
 
 func (e *Engine) session(tr *Trace) *session {
@@ -164,9 +170,41 @@ func (e *Engine) Ask(src, dst netip.Addr, q Question, tr *Trace) Reply {
 func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 	e, tr := s.e, s.tr
 	if s.depth >= maxDepth {
+		s.limited = true
 		tr.add(e.describe(dst), q, ServFail, model.Location{}, "queries nested %d deep: a forwarding loop", maxDepth)
 		return Reply{RCode: ServFail}
 	}
+	// Untraced answers are memoised: the engine is read-only, and what a
+	// server answers depends only on the asker's network, the server and
+	// the question (the path check too), so every pod of a cluster, every
+	// VM of a VNet, shares them. A traced query always walks, to show it.
+	if tr == nil {
+		key := askKey{net: e.nets.of(src), dst: dst, q: q}
+		if r, ok := e.memo.Load(key); ok {
+			return r.(Reply)
+		}
+		outer := s.limited
+		s.limited = false
+		r := s.walk(src, dst, q)
+		if !s.limited {
+			e.memo.Store(key, r)
+		}
+		s.limited = s.limited || outer
+		return r
+	}
+	return s.walk(src, dst, q)
+}
+
+// askKey identifies a memoised answer.
+type askKey struct {
+	net network
+	dst netip.Addr
+	q   Question
+}
+
+// walk carries q from src to dst and lets the server there answer.
+func (s *session) walk(src, dst netip.Addr, q Question) Reply {
+	e, tr := s.e, s.tr
 	s.depth++
 	defer func() { s.depth-- }()
 	if e.down[dst] {

@@ -108,7 +108,13 @@ type StubResult struct {
 // kubernetes-dns.md §2.2 (glibc), §2.3 (musl), §2.4 (Go), §7.2–7.5. Names
 // are asked in canonical form (lower case). rc is not modified.
 func Lookup(rc *model.ResolvConf, name string, family Family, ex Exchange) StubResult {
-	s := &stub{family: family, ex: ex, sent: map[stubKey]int{}}
+	return lookup(rc, name, family, ex, true)
+}
+
+// lookup is Lookup; why false skips the explanations (StubResult.Why), which
+// cost more than the resolution on the engine's untraced path.
+func lookup(rc *model.ResolvConf, name string, family Family, ex Exchange, why bool) StubResult {
+	s := &stub{family: family, ex: ex, sent: map[stubKey]int{}, quiet: !why}
 	s.configure(rc)
 	if a, err := netip.ParseAddr(name); err == nil {
 		// glibc text_to_binary_address, musl name_from_numeric, Go's
@@ -169,6 +175,7 @@ type stubKey struct {
 }
 
 type stub struct {
+	quiet  bool // no explanations
 	kind   model.Resolver
 	family Family
 	ex     Exchange
@@ -203,7 +210,9 @@ func nextStep(try, tries, shift, n int) string {
 }
 
 func (s *stub) whyf(format string, args ...any) {
-	s.res.Why = append(s.res.Why, fmt.Sprintf(format, args...))
+	if !s.quiet {
+		s.res.Why = append(s.res.Why, fmt.Sprintf(format, args...))
+	}
 }
 
 func (s *stub) configure(rc *model.ResolvConf) {

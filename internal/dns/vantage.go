@@ -30,7 +30,7 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 		}
 		return res, nil
 	}
-	rc, err := e.t.ResolvConf(v)
+	rc, err := e.resolvConf(v)
 	if err != nil {
 		return StubResult{}, err
 	}
@@ -49,8 +49,24 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 		return StubResult{}, err
 	}
 	s := e.session(tr)
-	return Lookup(rc, name, family, func(server netip.Addr, q Question) Reply {
+	return lookup(rc, name, family, func(server netip.Addr, q Question) Reply {
 		if core != nil && server == core.cluster.EffectiveDNSServiceIP() {
+			if tr == nil && !e.down[server] {
+				// Untraced, CoreDNS's answer depends only on the cluster and
+				// the question: memoise it like the engine's other answers.
+				key := coreKey{core, q}
+				if r, ok := e.memo.Load(key); ok {
+					return r.(Reply)
+				}
+				outer := s.limited
+				s.limited = false
+				r := core.Resolve(q, &s.up, nil)
+				if !s.limited {
+					e.memo.Store(key, r)
+				}
+				s.limited = s.limited || outer
+				return r
+			}
 			if e.down[server] {
 				tr.add(core.name, q, Timeout, model.Location{}, "CoreDNS is down")
 				return Reply{RCode: Timeout}
@@ -63,7 +79,26 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 			return r
 		}
 		return s.ask(src, server, q)
-	}), nil
+	}, tr != nil), nil
+}
+
+// coreKey identifies a memoised CoreDNS answer.
+type coreKey struct {
+	core *CoreDNS
+	q    Question
+}
+
+// resolvConf derives a vantage's resolv.conf once; the engine is read-only.
+func (e *Engine) resolvConf(v model.Vantage) (*model.ResolvConf, error) {
+	if rc, ok := e.rcs.Load(v); ok {
+		return rc.(*model.ResolvConf), nil
+	}
+	rc, err := e.t.ResolvConf(v)
+	if err != nil {
+		return nil, err
+	}
+	e.rcs.Store(v, rc)
+	return rc, nil
 }
 
 // addrOf is the address a vantage's queries leave from.
