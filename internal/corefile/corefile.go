@@ -394,39 +394,8 @@ func unknownHint(dir string, src Source) string {
 	if strings.HasSuffix(src.Key, ".override") && (strings.Contains(dir, ".") || strings.Contains(dir, ":")) {
 		return "a .override key holds directives for the default .:53 block; put server blocks such as " + dir + " { … } in a .server key"
 	}
-	if d := closest(dir); d != "" {
+	if d := model.Closest(dir, directives); d != "" {
 		return "did you mean " + d + "?"
 	}
 	return "CoreDNS in AKS supports only its built-in plugins (coredns-custom.md)"
-}
-
-// closest returns the directive nearest to s by edit distance, if near.
-func closest(s string) string {
-	best, bestD := "", 3
-	for _, d := range directives {
-		if dist := editDistance(s, d); dist < bestD {
-			best, bestD = d, dist
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -138,16 +138,7 @@ type session struct {
 func (e *Engine) session(tr *Trace) *session {
 	s := &session{e: e, tr: tr}
 	s.up = Upstream{
-		Public: func(q Question, tr *Trace) Reply {
-			if tr == nil {
-				return e.public.Lookup(q)
-			}
-			r, steps := e.public.Resolve(q)
-			for _, st := range steps {
-				tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
-			}
-			return r
-		},
+		Public: func(q Question, tr *Trace) Reply { return e.publicAnswer(q, tr) },
 		Forward: func(from netip.Addr, targets []model.AddrPort, q Question, tr *Trace) Reply {
 			for _, t := range targets {
 				if r := s.ask(from, t.Addr(), q); r.RCode != Timeout {

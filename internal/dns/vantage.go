@@ -11,17 +11,7 @@ import (
 // resolv.conf, its libc's stub resolver, and every server on the way.
 func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) (StubResult, error) {
 	if v.Kind == model.VantageInternet {
-		q := Question{Name: name, Type: model.TypeA}
-		var r Reply
-		if tr == nil {
-			r = e.public.Lookup(q)
-		} else {
-			var steps []Step
-			r, steps = e.public.Resolve(q)
-			for _, st := range steps {
-				tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
-			}
-		}
+		r := e.publicAnswer(Question{Name: name, Type: model.TypeA}, tr)
 		res := StubResult{Answer: r.Answer, Addrs: r.Addrs()}
 		if len(res.Addrs) > 0 {
 			res.Name = name
@@ -30,56 +20,101 @@ func (e *Engine) Lookup(v model.Vantage, name string, family Family, tr *Trace) 
 		}
 		return res, nil
 	}
-	rc, err := e.resolvConf(v)
+	rc, ex, err := e.exchange(v, tr)
 	if err != nil {
 		return StubResult{}, err
 	}
+	return lookup(rc, name, family, ex, tr != nil), nil
+}
+
+// Query sends one question, as dig does, to the vantage's first nameserver
+// (no search list): for record types getaddrinfo does not ask.
+func (e *Engine) Query(v model.Vantage, q Question, tr *Trace) (Reply, error) {
+	if v.Kind == model.VantageInternet {
+		return e.publicAnswer(q, tr), nil
+	}
+	rc, ex, err := e.exchange(v, tr)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rc.Nameservers) == 0 {
+		return Reply{RCode: Timeout}, nil
+	}
+	return ex(rc.Nameservers[0], q), nil
+}
+
+// exchange returns a vantage's resolv.conf and how its queries reach a
+// nameserver: from its address (a pod's, through its node: overlay pods are
+// SNATed to the node's address), and to CoreDNS when a pod asks its
+// cluster's DNS service IP.
+func (e *Engine) exchange(v model.Vantage, tr *Trace) (*model.ResolvConf, Exchange, error) {
+	rc, err := e.resolvConf(v)
+	if err != nil {
+		return nil, nil, err
+	}
 	var core *CoreDNS
 	if v.Kind == model.VantagePod {
-		// A pod's packets leave through its node (overlay pods are SNATed
-		// to the node's address); the cluster DNS service IP is CoreDNS.
 		core = e.coredns[model.Lookup[model.Cluster](e.t, v.Cluster)]
 		if core == nil {
-			return StubResult{}, fmt.Errorf("vantage %s: the cluster has no CoreDNS (its first node pool has no subnet)", v)
+			return nil, nil, fmt.Errorf("vantage %s: the cluster has no CoreDNS (its first node pool has no subnet)", v)
 		}
 		v = model.Vantage{Kind: model.VantageNode, Cluster: v.Cluster}
 	}
 	src, err := e.addrOf(v)
 	if err != nil {
-		return StubResult{}, err
+		return nil, nil, err
 	}
 	s := e.session(tr)
-	return lookup(rc, name, family, func(server netip.Addr, q Question) Reply {
+	return rc, func(server netip.Addr, q Question) Reply {
 		if core != nil && server == core.cluster.EffectiveDNSServiceIP() {
-			if tr == nil && !e.down[server] {
-				// Untraced, CoreDNS's answer depends only on the cluster and
-				// the question: memoise it like the engine's other answers.
-				key := coreKey{core, q}
-				if r, ok := e.memo.Load(key); ok {
-					return r.(Reply)
-				}
-				outer := s.limited
-				s.limited = false
-				r := core.Resolve(q, &s.up, nil)
-				if !s.limited {
-					e.memo.Store(key, r)
-				}
-				s.limited = s.limited || outer
-				return r
-			}
-			if e.down[server] {
-				tr.add(core.name, q, Timeout, model.Location{}, "CoreDNS is down")
-				return Reply{RCode: Timeout}
-			}
-			mark := tr.open(core.name+" ("+server.String()+")", q, "asked by the pod through the kube-dns service")
-			tr.in()
-			r := core.Resolve(q, &s.up, tr)
-			tr.out()
-			tr.close(mark, r.RCode)
-			return r
+			return s.askCoreDNS(core, server, q)
 		}
 		return s.ask(src, server, q)
-	}, tr != nil), nil
+	}, nil
+}
+
+// askCoreDNS is a pod's query to its cluster's CoreDNS through the kube-dns
+// service.
+func (s *session) askCoreDNS(core *CoreDNS, server netip.Addr, q Question) Reply {
+	e, tr := s.e, s.tr
+	if e.down[server] {
+		tr.add(core.name, q, Timeout, model.Location{}, "CoreDNS is down")
+		return Reply{RCode: Timeout}
+	}
+	if tr == nil {
+		// Untraced, CoreDNS's answer depends only on the cluster and the
+		// question: memoise it like the engine's other answers.
+		key := coreKey{core, q}
+		if r, ok := e.memo.Load(key); ok {
+			return r.(Reply)
+		}
+		outer := s.limited
+		s.limited = false
+		r := core.Resolve(q, &s.up, nil)
+		if !s.limited {
+			e.memo.Store(key, r)
+		}
+		s.limited = s.limited || outer
+		return r
+	}
+	mark := tr.open(core.name+" ("+server.String()+")", q, "asked by the pod through the kube-dns service")
+	tr.in()
+	r := core.Resolve(q, &s.up, tr)
+	tr.out()
+	tr.close(mark, r.RCode)
+	return r
+}
+
+// publicAnswer asks public DNS, recording its steps in the trace.
+func (e *Engine) publicAnswer(q Question, tr *Trace) Reply {
+	if tr == nil {
+		return e.public.Lookup(q)
+	}
+	r, steps := e.public.Resolve(q)
+	for _, st := range steps {
+		tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
+	}
+	return r
 }
 
 // coreKey identifies a memoised CoreDNS answer.
@@ -131,38 +166,4 @@ func (e *Engine) addrOf(v model.Vantage) (netip.Addr, error) {
 		}
 	}
 	return netip.Addr{}, fmt.Errorf("vantage %s: no address for it in the topology", v)
-}
-
-// Query sends one question, as dig does, to the vantage's first nameserver
-// (no search list): for record types getaddrinfo does not ask.
-func (e *Engine) Query(v model.Vantage, q Question, tr *Trace) (Reply, error) {
-	if v.Kind == model.VantageInternet {
-		return e.public.Lookup(q), nil
-	}
-	rc, err := e.t.ResolvConf(v)
-	if err != nil {
-		return Reply{}, err
-	}
-	if len(rc.Nameservers) == 0 {
-		return Reply{RCode: Timeout}, nil
-	}
-	var res Reply
-	_, err = e.Lookup(v, q.Name+".", FamilyV4, nil) // validates the vantage
-	if err != nil {
-		return Reply{}, err
-	}
-	server := rc.Nameservers[0]
-	if v.Kind == model.VantagePod {
-		if core := e.coredns[model.Lookup[model.Cluster](e.t, v.Cluster)]; core != nil && server == core.cluster.EffectiveDNSServiceIP() {
-			s := e.session(tr)
-			return core.Resolve(q, &s.up, tr), nil
-		}
-		v = model.Vantage{Kind: model.VantageNode, Cluster: v.Cluster}
-	}
-	src, err := e.addrOf(v)
-	if err != nil {
-		return Reply{}, err
-	}
-	res = e.session(tr).ask(src, server, q)
-	return res, nil
 }
