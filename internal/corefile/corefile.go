@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -34,7 +35,14 @@ type Config struct {
 	// meant: inline hosts lines it skips, a second reload, a block without
 	// a handler, environment variables.
 	Warnings model.ErrorList
+
+	// zones indexes the DNS servers by port and zone, built on first use:
+	// ServerFor runs once per query on the engine's hot path.
+	zonesOnce sync.Once
+	zones     map[portZone]*Server
 }
+
+type portZone struct{ port, zone string }
 
 // Server is a server block.
 type Server struct {
@@ -53,13 +61,17 @@ type Server struct {
 	// not in file order; several uses of one directive keep their file
 	// order (forward, template, rewrite, log, …).
 	Plugins []Plugin
+
+	handlers bool // computed once: asked for every query
 }
 
 // Handlers reports whether the block has a plugin that answers queries.
 // CoreDNS answers REFUSED for a zone whose block has none
 // (core/dnsserver/server.go).
-func (s *Server) Handlers() bool {
-	for _, p := range s.Plugins {
+func (s *Server) Handlers() bool { return s.handlers }
+
+func anyHandler(plugins []Plugin) bool {
+	for _, p := range plugins {
 		if IsHandler(p.Name()) {
 			return true
 		}
@@ -110,20 +122,23 @@ func (c *Config) ServerFor(qname, port string) *Server {
 	if port == "" {
 		port = "53"
 	}
-	byZone := map[string]*Server{}
-	for _, s := range c.Servers {
-		if s.Port != port || s.Transport != "dns" {
-			continue
-		}
-		for _, z := range s.Zones {
-			if _, dup := byZone[z]; !dup {
-				byZone[z] = s
+	c.zonesOnce.Do(func() {
+		c.zones = map[portZone]*Server{}
+		for _, s := range c.Servers {
+			if s.Transport != "dns" {
+				continue
+			}
+			for _, z := range s.Zones {
+				// The first block for a zone wins, as in CoreDNS.
+				if _, dup := c.zones[portZone{s.Port, z}]; !dup {
+					c.zones[portZone{s.Port, z}] = s
+				}
 			}
 		}
-	}
+	})
 	name := Canonical(qname)
 	for {
-		if s, ok := byZone[name]; ok {
+		if s, ok := c.zones[portZone{port, name}]; ok {
 			return s
 		}
 		if name == "" {
@@ -331,7 +346,7 @@ func (l *loader) servers(b rawBlock, served map[zoneAddr]Source) []*Server {
 			}
 		}
 		if s == nil {
-			s = &Server{Source: addrSrc[i], Port: a.port, Transport: a.transport, Plugins: plugins}
+			s = &Server{Source: addrSrc[i], Port: a.port, Transport: a.transport, Plugins: plugins, handlers: anyHandler(plugins)}
 			out = append(out, s)
 		}
 		s.Zones = append(s.Zones, a.zone)

@@ -260,10 +260,16 @@ func (a *AzureDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 		res, rrs, at := lz.data.lookup(q.Name, q.Type)
 		switch res {
 		case found:
-			tr.add(a.name, q, NoError, at, "zone %s, linked to vnet %s by link %s", lz.zone.Name, a.VNet.Name, linkName(lz.link))
+			if tr != nil {
+				tr.add(a.name, q, NoError, at, "zone %s, linked to vnet %s by link %s", lz.zone.Name, a.VNet.Name, linkName(lz.link))
+				tr.fact(Fact{Kind: FactZoneAnswer, VNet: a.VNet, Zone: lz.zone})
+			}
 			return Reply{RCode: NoError, Answer: rrs, Authoritative: true}, false
 		case cname:
-			tr.add(a.name, q, NoError, at, "CNAME in zone %s (linked to vnet %s)", lz.zone.Name, a.VNet.Name)
+			if tr != nil {
+				tr.add(a.name, q, NoError, at, "CNAME in zone %s (linked to vnet %s)", lz.zone.Name, a.VNet.Name)
+				tr.fact(Fact{Kind: FactZoneAnswer, VNet: a.VNet, Zone: lz.zone})
+			}
 			return Reply{RCode: NoError, Answer: rrs, Authoritative: true}, false
 		case noData:
 			soa := lz.data.soa
@@ -279,13 +285,19 @@ func (a *AzureDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 			return a.public(q, up, tr)
 		}
 		soa := lz.data.soa
-		tr.add(a.name, q, NXDomain, lz.zone.Loc, "zone %s is linked to vnet %s and has no record %s: NXDOMAIN (a linked zone is authoritative)", lz.zone.Name, a.VNet.Name, q.Name)
+		if tr != nil {
+			tr.add(a.name, q, NXDomain, lz.zone.Loc, "zone %s is linked to vnet %s and has no record %s: NXDOMAIN (a linked zone is authoritative)", lz.zone.Name, a.VNet.Name, q.Name)
+			tr.fact(Fact{Kind: FactZoneLacks, VNet: a.VNet, Zone: lz.zone})
+		}
 		return Reply{RCode: NXDomain, SOA: &soa, Authoritative: true}, true
 	}
 	// 2. The ruleset linked to the VNet: the longest matching enabled rule.
 	for _, r := range a.rules {
 		if inZone(q.Name, r.Domain) {
-			tr.add(a.name, q, NoError, r.Loc, "forwarding rule %s of ruleset %s (%s.) forwards to %s", r.Name, a.rs.Name, r.Domain, targetsString(r.Targets))
+			if tr != nil {
+				tr.add(a.name, q, NoError, r.Loc, "forwarding rule %s of ruleset %s (%s.) forwards to %s", r.Name, a.rs.Name, r.Domain, targetsString(r.Targets))
+				tr.fact(Fact{Kind: FactRule, VNet: a.VNet, Rule: r})
+			}
 			if up == nil || up.Forward == nil {
 				return Reply{RCode: ServFail}, true
 			}
@@ -303,7 +315,10 @@ func (a *AzureDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 		}
 	}
 	// 4. Public DNS.
-	tr.add(a.name, q, NoError, model.Location{}, "no linked zone or rule matches: public DNS")
+	if tr != nil {
+		tr.add(a.name, q, NoError, model.Location{}, "no linked zone or rule matches: public DNS")
+		tr.fact(Fact{Kind: FactPublic, VNet: a.VNet})
+	}
 	return a.public(q, up, tr)
 }
 

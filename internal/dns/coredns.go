@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -25,6 +26,12 @@ type CoreDNS struct {
 	node     netip.Addr   // where forwarded queries leave from
 	upstream []netip.Addr // the node's resolv.conf nameservers
 	k8s      *kubeData
+	soas     sync.Map // soaKey → *SOA: negative answers share their SOA
+}
+
+type soaKey struct {
+	zone string
+	ttl  uint32
 }
 
 func newCoreDNS(t *model.Topology, c *model.Cluster, node netip.Addr) (*CoreDNS, model.ErrorList) {
@@ -81,7 +88,9 @@ func (d *CoreDNS) serve(q Question, up *Upstream, tr *Trace, depth int) Reply {
 				continue
 			}
 			targets := d.forwardTargets(p)
-			tr.add(d.name, q, NoError, p.Loc, "forward %s → %s", zoneLabel(p.From), targetsString(targets))
+			if tr != nil {
+				tr.add(d.name, q, NoError, p.Loc, "forward %s → %s", zoneLabel(p.From), targetsString(targets))
+			}
 			if up == nil || up.Forward == nil {
 				return Reply{RCode: ServFail}
 			}
@@ -140,11 +149,13 @@ func (d *CoreDNS) template(t *corefile.Template, q Question, tr *Trace) (Reply, 
 	case "REFUSED":
 		rc = Refused
 	}
-	what := "for " + strings.Join(zoneLabels(t.Zones), ", ")
-	if len(t.Match) > 0 {
-		what += " matching " + strings.Join(t.Match, ", ")
+	if tr != nil {
+		what := "for " + strings.Join(zoneLabels(t.Zones), ", ")
+		if len(t.Match) > 0 {
+			what += " matching " + strings.Join(t.Match, ", ")
+		}
+		tr.add(d.name, q, rc, t.Loc, "template %s answers %s", what, rc)
 	}
-	tr.add(d.name, q, rc, t.Loc, "template %s answers %s", what, rc)
 	return Reply{RCode: rc}, true
 }
 
@@ -461,17 +472,42 @@ func (d *CoreDNS) kubernetes(p *corefile.Kubernetes, q Question, up *Upstream, t
 	return k.nodata(q, tr, f.loc, f.why+"; no "+string(q.Type)+" record")
 }
 
+// labels splits a name into its labels, into buf when they fit: the
+// kubernetes plugin parses every name it is asked.
+func labels(name string, buf []string) []string {
+	for {
+		i := strings.IndexByte(name, '.')
+		if i < 0 {
+			return append(buf, name)
+		}
+		buf, name = append(buf, name[:i]), name[i+1:]
+	}
+}
+
 func (k *kubeReq) soa() *SOA {
+	key := soaKey{k.zone, k.ttl}
+	if s, ok := k.d.soas.Load(key); ok {
+		return s.(*SOA)
+	}
+	s, _ := k.d.soas.LoadOrStore(key, k.newSOA())
+	return s.(*SOA)
+}
+
+func (k *kubeReq) newSOA() *SOA {
 	return &SOA{Zone: k.zone, MName: "ns.dns." + k.zone, RName: "hostmaster." + k.zone, Serial: 1, Refresh: 7200, Retry: 1800, Expire: 86400, MinTTL: k.ttl}
 }
 
 func (k *kubeReq) answer(q Question, tr *Trace, loc model.Location, why string, rrs ...RR) (Reply, bool) {
-	tr.add(k.d.name, q, NoError, loc, "kubernetes: %s", why)
+	if tr != nil {
+		tr.add(k.d.name, q, NoError, loc, "kubernetes: %s", why)
+	}
 	return Reply{RCode: NoError, Authoritative: true, Answer: rrs}, true
 }
 
 func (k *kubeReq) nodata(q Question, tr *Trace, loc model.Location, why string) (Reply, bool) {
-	tr.add(k.d.name, q, NoError, loc, "kubernetes: %s: NODATA", why)
+	if tr != nil {
+		tr.add(k.d.name, q, NoError, loc, "kubernetes: %s: NODATA", why)
+	}
 	return Reply{RCode: NoError, SOA: k.soa(), Authoritative: true}, true
 }
 
@@ -479,10 +515,14 @@ func (k *kubeReq) nodata(q Question, tr *Trace, loc model.Location, why string) 
 // through (handler.go: only name errors fall through).
 func (k *kubeReq) nx(q Question, tr *Trace, loc model.Location, why string) (Reply, bool) {
 	if corefile.FallsThrough(k.p.Fallthrough, q.Name) {
-		tr.add(k.d.name, q, NXDomain, k.p.Loc, "kubernetes: %s; falls through to the next plugin", why)
+		if tr != nil {
+			tr.add(k.d.name, q, NXDomain, k.p.Loc, "kubernetes: %s; falls through to the next plugin", why)
+		}
 		return Reply{}, false
 	}
-	tr.add(k.d.name, q, NXDomain, loc, "kubernetes: %s: NXDOMAIN", why)
+	if tr != nil {
+		tr.add(k.d.name, q, NXDomain, loc, "kubernetes: %s: NXDOMAIN", why)
+	}
 	return Reply{RCode: NXDomain, SOA: k.soa(), Authoritative: true}, true
 }
 
@@ -543,7 +583,8 @@ func (k *kubeReq) lookup(name string, qt Type) kubeFind {
 	case "svc", "pod":
 		return kubeFind{why: "an empty non-terminal", loc: p.Loc}
 	}
-	segs := strings.Split(rel, ".")
+	var buf [8]string
+	segs := labels(rel, buf[:0])
 	kind := segs[len(segs)-1]
 	if kind != "svc" && kind != "pod" {
 		return nx("not a service, pod or namespace name")

@@ -67,16 +67,25 @@ func (c *CustomDNS) step(q Question, up *Upstream, tr *Trace) (Reply, bool) {
 	}
 	for _, f := range c.fwd {
 		if inZone(q.Name, f.Domain) {
-			tr.add(c.name, q, NoError, f.Loc, "conditional forwarder for %s → %s", f.Domain, targetsString(f.Targets))
+			if tr != nil {
+				tr.add(c.name, q, NoError, f.Loc, "conditional forwarder for %s → %s", f.Domain, targetsString(f.Targets))
+				tr.fact(Fact{Kind: FactCustomUpstream, Server: c.cfg, Addr: c.addr})
+			}
 			return c.forward(f.Targets, q, up, tr), true
 		}
 	}
 	if len(c.cfg.Forwarders) > 0 {
-		tr.add(c.name, q, NoError, c.cfg.Loc, "default forwarders → %s", targetsString(c.cfg.Forwarders))
+		if tr != nil {
+			tr.add(c.name, q, NoError, c.cfg.Loc, "default forwarders → %s", targetsString(c.cfg.Forwarders))
+			tr.fact(Fact{Kind: FactCustomUpstream, Server: c.cfg, Addr: c.addr})
+		}
 		return c.forward(c.cfg.Forwarders, q, up, tr), true
 	}
 	if c.cfg.Recursion {
-		tr.add(c.name, q, NoError, c.cfg.Loc, "recursion from the root: public DNS")
+		if tr != nil {
+			tr.add(c.name, q, NoError, c.cfg.Loc, "recursion from the root: public DNS")
+			tr.fact(Fact{Kind: FactCustomUpstream, Server: c.cfg, Addr: c.addr})
+		}
 		return publicStep(q, up, tr)
 	}
 	tr.add(c.name, q, Refused, c.cfg.Loc, "no zone, forwarder or recursion for this name: REFUSED")

@@ -26,7 +26,11 @@ type Engine struct {
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
 	memo      sync.Map // askKey, coreKey → Reply: untraced answers
+	routes    sync.Map // routeKey → server (nil: times out)
 	rcs       sync.Map // model.Vantage → *model.ResolvConf
+
+	endpointsOnce sync.Once
+	endpoints     map[string][]*model.PrivateEndpoint // name → endpoints (Expect)
 }
 
 // maxDepth bounds nested queries (forwards of forwards): deeper is a loop.
@@ -165,87 +169,119 @@ func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 		tr.add(e.describe(dst), q, ServFail, model.Location{}, "queries nested %d deep: a forwarding loop", maxDepth)
 		return Reply{RCode: ServFail}
 	}
-	// Untraced answers are memoised: the engine is read-only, and what a
-	// server answers depends only on the asker's network, the server and
-	// the question (the path check too), so every pod of a cluster, every
-	// VM of a VNet, shares them. A traced query always walks, to show it.
-	if tr == nil {
-		key := askKey{net: e.nets.of(src), dst: dst, q: q}
-		if r, ok := e.memo.Load(key); ok {
-			return r.(Reply)
+	if tr != nil {
+		at := e.locate(src, dst)
+		if at.srv == nil {
+			tr.add(e.describe(dst), q, Timeout, model.Location{}, "%s", at.fail)
+			return Reply{RCode: Timeout}
 		}
-		outer := s.limited
-		s.limited = false
-		r := s.walk(src, dst, q)
-		if !s.limited {
-			e.memo.Store(key, r)
-		}
-		s.limited = s.limited || outer
+		mark := tr.open(e.describe(dst), q, "asked by "+src.String()+" via "+at.how)
+		tr.in()
+		r := s.serve(at.srv, q)
+		tr.out()
+		tr.close(mark, r.RCode)
 		return r
 	}
-	return s.walk(src, dst, q)
+	// Untraced answers are memoised. The engine is read-only, and once the
+	// packet has arrived a server's answer depends only on the server and
+	// the question — no DNS server here keeps views by client address;
+	// Azure DNS's view is its VNet's, and 168.63.129.16 is a different
+	// server in each VNet — so every asker that reaches a server shares its
+	// answers. Whether the asker reaches it is memoised apart, per network.
+	srv := e.locateCached(src, dst)
+	if srv == nil {
+		return Reply{RCode: Timeout}
+	}
+	key := askKey{srv: srv, q: q}
+	if r, ok := e.memo.Load(key); ok {
+		return r.(Reply)
+	}
+	outer := s.limited
+	s.limited = false
+	r := s.serve(srv, q)
+	if !s.limited {
+		e.memo.Store(key, r)
+	}
+	s.limited = s.limited || outer
+	return r
 }
 
 // askKey identifies a memoised answer.
 type askKey struct {
-	net network
-	dst netip.Addr
+	srv server
 	q   Question
 }
 
-// walk carries q from src to dst and lets the server there answer.
-func (s *session) walk(src, dst netip.Addr, q Question) Reply {
-	e, tr := s.e, s.tr
+// serve lets srv answer q one level deeper.
+func (s *session) serve(srv server, q Question) Reply {
 	s.depth++
-	defer func() { s.depth-- }()
-	if e.down[dst] {
-		tr.add(e.describe(dst), q, Timeout, model.Location{}, "the server is down")
-		return Reply{RCode: Timeout}
+	r := srv.Resolve(q, &s.up, s.tr)
+	s.depth--
+	return r
+}
+
+// arrival is where a query from some address to a DNS server's address
+// ends up: the server that answers it and the way there, or why nothing
+// answers (srv nil: the asker waits until it times out).
+type arrival struct {
+	srv  server
+	how  string
+	fail string
+}
+
+// routeKey identifies a memoised arrival: the asker's network decides.
+type routeKey struct {
+	net network
+	dst netip.Addr
+}
+
+// locateCached is locate, memoised per asking network.
+func (e *Engine) locateCached(src, dst netip.Addr) server {
+	key := routeKey{e.nets.of(src), dst}
+	if v, ok := e.routes.Load(key); ok {
+		srv, _ := v.(server) // nil when nothing answers
+		return srv
 	}
-	var srv server
-	how := ""
+	srv := e.locate(src, dst).srv
+	e.routes.Store(key, srv)
+	return srv
+}
+
+// locate carries a query from src to dst and finds the server there.
+func (e *Engine) locate(src, dst netip.Addr) arrival {
+	if e.down[dst] {
+		return arrival{fail: "the server is down"}
+	}
 	switch dst {
 	case model.AzureDNS:
 		// 168.63.129.16 is a virtual address of the host, in every VNet and
 		// only there; it is not routed (azure-aws-dns.md §1.1).
 		n := e.nets.of(src)
 		if n.vnet == nil {
-			tr.add("168.63.129.16", q, Timeout, model.Location{}, "%s is in %s: Azure DNS answers only inside an Azure VNet", src, n)
-			return Reply{RCode: Timeout}
+			return arrival{fail: fmt.Sprintf("%s is in %s: Azure DNS answers only inside an Azure VNet", src, n)}
 		}
-		srv, how = e.azure[n.vnet], "the host's virtual address in vnet "+n.vnet.Name
+		return arrival{srv: e.azure[n.vnet], how: "the host's virtual address in vnet " + n.vnet.Name}
 	case model.AWSLinkLocalResolver:
 		n := e.nets.of(src)
 		if n.vpc == nil || !n.vpc.DNSSupport() {
-			tr.add("169.254.169.253", q, Timeout, model.Location{}, "%s is in %s: the Amazon DNS server's link-local address answers only inside a VPC with DNS support", src, n)
-			return Reply{RCode: Timeout}
+			return arrival{fail: fmt.Sprintf("%s is in %s: the Amazon DNS server's link-local address answers only inside a VPC with DNS support", src, n)}
 		}
-		srv, how = e.route53[n.vpc], "link-local in vpc "+n.vpc.Name
-	default:
-		srv = e.listeners[dst]
-		if srv == nil {
-			tr.add(dst.String(), q, Timeout, model.Location{}, "nothing in the topology answers DNS at %s", dst)
-			return Reply{RCode: Timeout}
-		}
-		if r, ok := srv.(*Route53Resolver); ok && dst == r.VPC.ResolverIP() && e.nets.of(src).vpc != r.VPC {
-			// The VPC+2 resolver answers only queries from inside its VPC;
-			// other networks use Resolver inbound endpoints (§7).
-			tr.add(e.describe(dst), q, Timeout, model.Location{}, "the Amazon DNS server answers only inside vpc %s; use a Resolver inbound endpoint", r.VPC.Name)
-			return Reply{RCode: Timeout}
-		}
-		ok, path := e.nets.path(src, dst)
-		if !ok {
-			tr.add(e.describe(dst), q, Timeout, model.Location{}, "%s", path)
-			return Reply{RCode: Timeout}
-		}
-		how = path
+		return arrival{srv: e.route53[n.vpc], how: "link-local in vpc " + n.vpc.Name}
 	}
-	mark := tr.open(e.describe(dst), q, "asked by "+src.String()+" via "+how)
-	tr.in()
-	r := srv.Resolve(q, &s.up, tr)
-	tr.out()
-	tr.close(mark, r.RCode)
-	return r
+	srv := e.listeners[dst]
+	if srv == nil {
+		return arrival{fail: fmt.Sprintf("nothing in the topology answers DNS at %s", dst)}
+	}
+	if r, ok := srv.(*Route53Resolver); ok && dst == r.VPC.ResolverIP() && e.nets.of(src).vpc != r.VPC {
+		// The VPC+2 resolver answers only queries from inside its VPC;
+		// other networks use Resolver inbound endpoints (§7).
+		return arrival{fail: fmt.Sprintf("the Amazon DNS server answers only inside vpc %s; use a Resolver inbound endpoint", r.VPC.Name)}
+	}
+	ok, path := e.nets.path(src, dst)
+	if !ok {
+		return arrival{fail: path}
+	}
+	return arrival{srv: srv, how: path}
 }
 
 func (e *Engine) describe(a netip.Addr) string {

@@ -73,6 +73,17 @@ type scenarioWant struct {
 	Trace []string `json:"trace,omitempty"`
 	// NotTrace holds substrings that must not appear anywhere in it.
 	NotTrace []string `json:"notTrace,omitempty"`
+	// Diagnosis is what Engine.Diagnose says of the answer (lookups only);
+	// "none" in kind means it must find nothing wrong.
+	Diagnosis *scenarioDiagnosis `json:"diagnosis,omitempty"`
+}
+
+type scenarioDiagnosis struct {
+	Kind string `json:"kind"`
+	// Cause holds a substring of the cause.
+	Cause string `json:"cause,omitempty"`
+	// Fixes are the verified fixes' descriptions, exactly, in any order.
+	Fixes []string `json:"fixes"`
 }
 
 var lookupTypes = map[string]Family{"": FamilyUnspec, "A": FamilyV4, "AAAA": FamilyV6}
@@ -248,6 +259,43 @@ func (r *scenarioRunner) run(t *testing.T, topo string, c scenarioCase) {
 		if w.Queries != nil && len(res.Queries) != *w.Queries {
 			fail("%d queries on the wire, want %d", len(res.Queries), *w.Queries)
 		}
+		if dw := w.Diagnosis; dw != nil {
+			reload := func() (*model.Topology, error) {
+				t, errs := load.Topology(load.OSFiles{}, topo)
+				return t, errs.Err()
+			}
+			d, err := e.Diagnose(v, c.Query, reload)
+			switch {
+			case err != nil:
+				fail("diagnose: %v", err)
+			case d == nil && dw.Kind != "none":
+				fail("no diagnosis, want %s", dw.Kind)
+			case d != nil && dw.Kind == "none":
+				fail("diagnosis %s (%s), want none", d.Kind, d.Cause)
+			case d != nil:
+				if d.Kind != dw.Kind {
+					fail("diagnosis kind %q, want %q", d.Kind, dw.Kind)
+				}
+				if !strings.Contains(d.Cause, dw.Cause) {
+					fail("cause %q lacks %q", d.Cause, dw.Cause)
+				}
+				var got []string
+				for _, f := range d.Fixes {
+					got = append(got, f.Description)
+				}
+				if !sameSet(got, dw.Fixes) {
+					fail("fixes %q, want %q", got, dw.Fixes)
+				}
+			}
+		}
+		// The untraced path memoises answers across the suite's cases (the
+		// engine is shared): twice untraced, it must agree with the trace.
+		for range 2 {
+			fast, _ := e.Lookup(v, c.Query, family, nil)
+			if !slices.Equal(fast.Addrs, res.Addrs) || fast.Err != res.Err || fast.Sent != len(res.Queries) || res.Sent != len(res.Queries) {
+				fail("untraced: %v %q %d queries; traced: %v %q %d queries", fast.Addrs, fast.Err, fast.Sent, res.Addrs, res.Err, len(res.Queries))
+			}
+		}
 	} else {
 		name, err := model.CanonicalName(c.Query)
 		if err != nil {
@@ -258,6 +306,11 @@ func (r *scenarioRunner) run(t *testing.T, topo string, c scenarioCase) {
 			t.Fatalf("Query: %v", err)
 		}
 		answer = rep.Answer
+		for range 2 {
+			if fast, _ := e.Query(v, Question{Name: name, Type: qtype}, nil); fast.RCode != rep.RCode || len(fast.Answer) != len(rep.Answer) {
+				fail("untraced: %s with %d answers; traced: %s with %d", fast.RCode, len(fast.Answer), rep.RCode, len(rep.Answer))
+			}
+		}
 		want := w.RCode
 		if want == "" {
 			want = NoError.String()

@@ -98,7 +98,8 @@ type StubResult struct {
 	Addrs   []netip.Addr  // A then AAAA addresses, as returned
 	Answer  []RR          // the answer records of the deciding replies (CNAME chain included)
 	Err     StubError     // "" on success
-	Queries []StubQuery   // every query on the wire, in order: len(Queries) is the query count
+	Sent    int           // how many queries went on the wire
+	Queries []StubQuery   // every query on the wire, in order (traced lookups only)
 	Elapsed time.Duration // simulated time until the lookup returned (timeouts accumulate)
 	Why     []string      // one line per decision, prefixed by the resolver
 }
@@ -111,10 +112,14 @@ func Lookup(rc *model.ResolvConf, name string, family Family, ex Exchange) StubR
 	return lookup(rc, name, family, ex, true)
 }
 
-// lookup is Lookup; why false skips the explanations (StubResult.Why), which
+// lookup is Lookup; why false skips the explanations (StubResult.Why) and
+// the list of queries (StubResult.Queries; Sent still counts them), which
 // cost more than the resolution on the engine's untraced path.
 func lookup(rc *model.ResolvConf, name string, family Family, ex Exchange, why bool) StubResult {
-	s := &stub{family: family, ex: ex, sent: map[stubKey]int{}, quiet: !why}
+	s := &stub{family: family, ex: ex, quiet: !why}
+	if why {
+		s.sent = map[stubKey]int{}
+	}
 	s.configure(rc)
 	if a, err := netip.ParseAddr(name); err == nil {
 		// glibc text_to_binary_address, musl name_from_numeric, Go's
@@ -358,10 +363,13 @@ func (s *stub) questions(name string) []Question {
 
 // send puts one question on the wire at time at.
 func (s *stub) send(server netip.Addr, q Question, at time.Duration) Reply {
-	k := stubKey{server, q}
-	s.sent[k]++
 	r := s.ex(server, q)
-	s.res.Queries = append(s.res.Queries, StubQuery{Server: server, Question: q, Reply: r, Attempt: s.sent[k], At: at})
+	s.res.Sent++
+	if !s.quiet {
+		k := stubKey{server, q}
+		s.sent[k]++
+		s.res.Queries = append(s.res.Queries, StubQuery{Server: server, Question: q, Reply: r, Attempt: s.sent[k], At: at})
+	}
 	return r
 }
 
@@ -458,7 +466,10 @@ func (s *stub) glibc(name, base string) {
 	c := s.conf
 	trailing := strings.HasSuffix(name, ".")
 	dots := strings.Count(name, ".") // res_query.c counts every dot, the trailing one too
-	var saved *glibcOutcome          // saved_herrno: the as-is answer when it went first
+	// saved_herrno: the as-is answer when it went first. Outcomes are kept
+	// by value: pointers to the loop's outcomes would put each on the heap.
+	var saved, nodata, servfail, last glibcOutcome
+	var hasSaved, hasNodata, hasServfail, hasLast bool
 	triedAsIs := false
 
 	if dots >= c.ndots || trailing {
@@ -477,7 +488,7 @@ func (s *stub) glibc(name, base string) {
 			return
 		}
 		s.whyf("glibc: %s for %s: on to the search list", o.herrno, base)
-		saved, triedAsIs = &o, true
+		saved, hasSaved, triedAsIs = o, true, true
 	} else {
 		s.whyf("glibc: %d %s < ndots %d: search list first, then %s as is", dots, plural(dots, "dot", "dots"), c.ndots, base)
 	}
@@ -485,8 +496,7 @@ func (s *stub) glibc(name, base string) {
 	// RES_DEFNAMES (no dot) and RES_DNSRCH (dots, no trailing dot) are on
 	// by default: the search list is walked.
 	searched, rootOnList := false, false
-	var nodata, servfail, last *glibcOutcome
-	last = saved
+	last, hasLast = saved, hasSaved
 	for _, d := range c.search {
 		searched = true
 		cand := base + "." + d
@@ -499,20 +509,20 @@ func (s *stub) glibc(name, base string) {
 			s.glibcSucceed(o)
 			return
 		}
-		last = &o
+		last, hasLast = o, true
 		done := false
 		switch o.herrno {
 		case hNoData:
-			if nodata == nil {
-				nodata = &o
+			if !hasNodata {
+				nodata, hasNodata = o, true
 			}
 			s.whyf("glibc: NODATA for %s: next candidate (remembered: a wildcard of another type must not hide the name)", cand)
 		case hHostNotFound:
 			s.whyf("glibc: NXDOMAIN for %s: next candidate", cand)
 		case hTryAgain:
 			if o.hpRCode == ServFail {
-				if servfail == nil {
-					servfail = &o
+				if !hasServfail {
+					servfail, hasServfail = o, true
 				}
 				s.whyf("glibc: SERVFAIL for %s: next candidate (remembered)", cand)
 				break
@@ -541,20 +551,20 @@ func (s *stub) glibc(name, base string) {
 			s.glibcSucceed(o)
 			return
 		}
-		last = &o
+		last, hasLast = o, true
 	}
 
 	// res_query.c: the as-is answer if it went first, else NO_DATA if any
 	// candidate had one, else TRY_AGAIN if any SERVFAIL, else the last.
 	switch {
-	case saved != nil:
-		s.glibcFail(saved.herrno, *saved, fmt.Sprintf("the as-is answer for %s, asked first, decides: ", base))
-	case nodata != nil:
-		s.glibcFail(hNoData, *nodata, fmt.Sprintf("%s had NODATA: ", nodata.name))
-	case servfail != nil:
-		s.glibcFail(hTryAgain, *servfail, fmt.Sprintf("%s had SERVFAIL: ", servfail.name))
-	case last != nil:
-		s.glibcFail(last.herrno, *last, "the last answer decides: ")
+	case hasSaved:
+		s.glibcFail(saved.herrno, saved, "the as-is answer for "+base+", asked first, decides: ")
+	case hasNodata:
+		s.glibcFail(hNoData, nodata, nodata.name+" had NODATA: ")
+	case hasServfail:
+		s.glibcFail(hTryAgain, servfail, servfail.name+" had SERVFAIL: ")
+	case hasLast:
+		s.glibcFail(last.herrno, last, "the last answer decides: ")
 	default:
 		s.glibcFail(hHostNotFound, glibcOutcome{}, "no candidate: ")
 	}

@@ -2,6 +2,7 @@ package dns
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 
 	"github.com/aksnet/aksnet/internal/model"
@@ -18,6 +19,45 @@ type Hop struct {
 	// declared.
 	Decided string
 	Loc     model.Location
+	// Fact is what the decision rests on, as topology elements, when it is
+	// one a change to the topology could alter: diagnosis reads it to
+	// propose fixes. nil for the other hops.
+	Fact *Fact
+}
+
+// Fact names the topology elements behind a decision.
+type Fact struct {
+	Kind FactKind
+	VNet *model.VNet // Azure DNS: whose view decided
+	Zone *model.PrivateDNSZone
+	Rule *model.ForwardingRule
+	// Server is a custom DNS server's configuration, Addr where it listens.
+	Server *model.DNSServer
+	Addr   netip.Addr
+}
+
+// FactKind is the kind of decision a Fact records.
+type FactKind int
+
+const (
+	// FactPublic: Azure DNS found no linked zone or rule and asked public DNS.
+	FactPublic FactKind = iota + 1
+	// FactZoneAnswer: a linked private zone answered from its records.
+	FactZoneAnswer
+	// FactZoneLacks: a linked private zone lacks the name: NXDOMAIN.
+	FactZoneLacks
+	// FactRule: a forwarding ruleset's rule forwarded the name.
+	FactRule
+	// FactCustomUpstream: a custom DNS server sent the name on by a
+	// conditional forwarder, its default forwarders or recursion.
+	FactCustomUpstream
+)
+
+// fact attaches f to the last hop.
+func (t *Trace) fact(f Fact) {
+	if t != nil && len(t.Hops) > 0 {
+		t.Hops[len(t.Hops)-1].Fact = &f
+	}
 }
 
 // Trace collects hops. A nil *Trace records nothing: the hot path passes nil.

@@ -82,20 +82,9 @@ func (s *session) askCoreDNS(core *CoreDNS, server netip.Addr, q Question) Reply
 		return Reply{RCode: Timeout}
 	}
 	if tr == nil {
-		// Untraced, CoreDNS's answer depends only on the cluster and the
-		// question: memoise it like the engine's other answers.
-		key := coreKey{core, q}
-		if r, ok := e.memo.Load(key); ok {
-			return r.(Reply)
-		}
-		outer := s.limited
-		s.limited = false
-		r := core.Resolve(q, &s.up, nil)
-		if !s.limited {
-			e.memo.Store(key, r)
-		}
-		s.limited = s.limited || outer
-		return r
+		// Not memoised: in bulk every (cluster, candidate) is new, and
+		// what CoreDNS forwards is memoised at the server it reaches.
+		return core.Resolve(q, &s.up, nil)
 	}
 	mark := tr.open(core.name+" ("+server.String()+")", q, "asked by the pod through the kube-dns service")
 	tr.in()
@@ -115,12 +104,6 @@ func (e *Engine) publicAnswer(q Question, tr *Trace) Reply {
 		tr.add("public DNS", Question{Name: st.Name, Type: st.Type}, r.RCode, st.Loc, "%s", st.Note)
 	}
 	return r
-}
-
-// coreKey identifies a memoised CoreDNS answer.
-type coreKey struct {
-	core *CoreDNS
-	q    Question
 }
 
 // resolvConf derives a vantage's resolv.conf once; the engine is read-only.
