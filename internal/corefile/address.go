@@ -16,7 +16,14 @@ import (
 // Canonical returns a domain name in the package's canonical form: lower
 // case, no trailing dot, "" for the root ".".
 func Canonical(name string) string {
-	return strings.TrimSuffix(strings.ToLower(name), ".")
+	// Names on the engine's hot path are canonical already: check before
+	// copying.
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; 'A' <= c && c <= 'Z' || c >= 0x80 {
+			return strings.TrimSuffix(strings.ToLower(name), ".")
+		}
+	}
+	return strings.TrimSuffix(name, ".")
 }
 
 // InZone reports whether name (any case, with or without the trailing dot)
@@ -37,8 +44,10 @@ func FallsThrough(zones []string, name string) bool {
 	if len(zones) == 0 {
 		return true
 	}
+	name = Canonical(name)
 	for _, z := range zones {
-		if InZone(name, z) {
+		// Zones are canonical already (Load canonicalises them).
+		if z == "" || name == z || strings.HasSuffix(name, z) && name[len(name)-len(z)-1] == '.' {
 			return true
 		}
 	}

@@ -39,10 +39,15 @@ type Config struct {
 	// zones indexes the DNS servers by port and zone, built on first use:
 	// ServerFor runs once per query on the engine's hot path.
 	zonesOnce sync.Once
-	zones     map[portZone]*Server
+	zones     map[string][]zoneServer // by port, longest zone first
 }
 
 type portZone struct{ port, zone string }
+
+type zoneServer struct {
+	zone   string
+	server *Server
+}
 
 // Server is a server block.
 type Server struct {
@@ -123,33 +128,34 @@ func (c *Config) ServerFor(qname, port string) *Server {
 		port = "53"
 	}
 	c.zonesOnce.Do(func() {
-		c.zones = map[portZone]*Server{}
+		c.zones = map[string][]zoneServer{}
+		seen := map[portZone]bool{}
 		for _, s := range c.Servers {
 			if s.Transport != "dns" {
 				continue
 			}
 			for _, z := range s.Zones {
 				// The first block for a zone wins, as in CoreDNS.
-				if _, dup := c.zones[portZone{s.Port, z}]; !dup {
-					c.zones[portZone{s.Port, z}] = s
+				if !seen[portZone{s.Port, z}] {
+					seen[portZone{s.Port, z}] = true
+					c.zones[s.Port] = append(c.zones[s.Port], zoneServer{z, s})
 				}
 			}
 		}
+		for _, zs := range c.zones {
+			slices.SortStableFunc(zs, func(a, b zoneServer) int { return len(b.zone) - len(a.zone) })
+		}
 	})
+	// Longest zone first: a handful of suffix checks, cheaper than a map
+	// lookup per label of the name.
 	name := Canonical(qname)
-	for {
-		if s, ok := c.zones[portZone{port, name}]; ok {
-			return s
-		}
-		if name == "" {
-			return nil
-		}
-		if i := strings.IndexByte(name, '.'); i >= 0 {
-			name = name[i+1:]
-		} else {
-			name = ""
+	for _, zs := range c.zones[port] {
+		z := zs.zone
+		if z == "" || name == z || len(name) > len(z) && name[len(name)-len(z)-1] == '.' && name[len(name)-len(z):] == z {
+			return zs.server
 		}
 	}
+	return nil
 }
 
 // loader carries what Load needs to locate messages.

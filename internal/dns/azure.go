@@ -1,6 +1,7 @@
 package dns
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -174,6 +175,27 @@ type AzureDNS struct {
 	rs    *model.ForwardingRuleset
 	vms   map[string]model.RData // NAME.<internal.cloudapp.net suffix> → IP
 	name  string
+	// view identifies what decides this server's answers — the linked zones
+	// with their links' resolution policies, the ruleset, the VM names —
+	// and nothing that only names things in a trace. VNets with the same
+	// view get the same answers, so the engine memoises them once.
+	view string
+}
+
+// viewOf is AzureDNS.view.
+func viewOf(a *AzureDNS) string {
+	var b strings.Builder
+	for _, lz := range a.zones {
+		fmt.Fprintf(&b, "z%p/%s;", lz.zone, lz.link.ResolutionPolicy)
+	}
+	fmt.Fprintf(&b, "r%p;", a.rs)
+	names := make([]string, 0, len(a.vms))
+	for n, d := range a.vms {
+		names = append(names, n+"="+d.Addr.String())
+	}
+	sort.Strings(names)
+	b.WriteString(strings.Join(names, ","))
+	return b.String()
 }
 
 func newAzureDNS(t *model.Topology, v *model.VNet, pz privateZones) *AzureDNS {
@@ -212,6 +234,7 @@ func newAzureDNS(t *model.Topology, v *model.VNet, pz privateZones) *AzureDNS {
 			a.vms[strings.ToLower(vm.Name)+"."+suffix] = model.RData{Addr: vm.IP}
 		}
 	}
+	a.view = viewOf(a)
 	return a
 }
 

@@ -12,7 +12,9 @@ import (
 
 // estateMatrix loads the benchmark estate and lists its matrix: one
 // pod vantage per cluster (the first workload), every private endpoint name.
-func estateMatrix(b *testing.B) (*Engine, []model.Vantage, []string) {
+func estateMatrix(b *testing.B) (*Engine, []model.Vantage, []string) { return estateMatrixT(b) }
+
+func estateMatrixT(b testing.TB) (*Engine, []model.Vantage, []string) {
 	files, err := gen.Generate(gen.Estate1000)
 	if err != nil {
 		b.Fatal(err)

@@ -25,9 +25,10 @@ type Engine struct {
 	coredns   map[*model.Cluster]*CoreDNS
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
-	memo      sync.Map // askKey, coreKey → Reply: untraced answers
-	routes    sync.Map // routeKey → server (nil: times out)
-	rcs       sync.Map // model.Vantage → *model.ResolvConf
+	sameView  map[server]server // an Azure DNS → the first with the same view (memo keys)
+	memo      sync.Map          // askKey, coreKey → Reply: untraced answers
+	routes    sync.Map          // routeKey → server (nil: times out)
+	rcs       sync.Map          // model.Vantage → *model.ResolvConf
 
 	endpointsOnce sync.Once
 	endpoints     map[string][]*model.PrivateEndpoint // name → endpoints (Expect)
@@ -50,6 +51,7 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 		names:     map[netip.Addr]string{},
 		down:      map[netip.Addr]bool{},
 		coredns:   map[*model.Cluster]*CoreDNS{},
+		sameView:  map[server]server{},
 	}
 	for _, a := range downAddrs {
 		e.down[a] = true
@@ -58,8 +60,14 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 		e.nets.down[c] = true
 	}
 	pz := buildPrivateZones(t)
+	views := map[string]*AzureDNS{}
 	for _, v := range t.Azure.VNets {
-		e.azure[v] = newAzureDNS(t, v, pz)
+		a := newAzureDNS(t, v, pz)
+		e.azure[v] = a
+		if views[a.view] == nil {
+			views[a.view] = a
+		}
+		e.sameView[a] = views[a.view]
 	}
 	for _, r := range t.Azure.DNSResolvers {
 		for _, in := range r.InboundEndpoints {
@@ -187,12 +195,16 @@ func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 	// the question — no DNS server here keeps views by client address;
 	// Azure DNS's view is its VNet's, and 168.63.129.16 is a different
 	// server in each VNet — so every asker that reaches a server shares its
-	// answers. Whether the asker reaches it is memoised apart, per network.
+	// answers, and so do Azure DNS servers with the same view. Whether the
+	// asker reaches a server is memoised apart, per network.
 	srv := e.locateCached(src, dst)
 	if srv == nil {
 		return Reply{RCode: Timeout}
 	}
 	key := askKey{srv: srv, q: q}
+	if same, ok := e.sameView[srv]; ok {
+		key.srv = same
+	}
 	if r, ok := e.memo.Load(key); ok {
 		return r.(Reply)
 	}

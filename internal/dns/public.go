@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/aksnet/aksnet/internal/kb"
 	"github.com/aksnet/aksnet/internal/model"
@@ -65,6 +66,7 @@ type Public struct {
 	names map[string]*pubName
 	zones map[string]*pubZone
 	notes []Step
+	memo  sync.Map // Question → Reply: Lookup's answers, shared read-only
 }
 
 // Step explains one hop of a public resolution: which zone or synthesised
@@ -140,10 +142,20 @@ func (n *pubName) set(t Type) *pubSet {
 // synthesised. Step.Name is the name (or pattern) concerned.
 func (p *Public) Notes() []Step { return p.notes }
 
-// Lookup answers q as Resolve does, without the trace: the hot path. It
-// allocates only the reply's Answer slice (and its SOA on a negative
-// answer). q.Name must be canonical (model.CanonicalName).
-func (p *Public) Lookup(q Question) Reply { return p.resolve(q, nil) }
+// Lookup answers q as Resolve does, without the trace: the hot path.
+// q.Name must be canonical (model.CanonicalName).
+//
+// Answers are memoised: every VNet's Azure DNS, every recursing server asks
+// public DNS the same questions, and the answer depends on nothing else.
+// Callers must not modify a reply's records.
+func (p *Public) Lookup(q Question) Reply {
+	if r, ok := p.memo.Load(q); ok {
+		return r.(Reply)
+	}
+	r := p.resolve(q, nil)
+	p.memo.Store(q, r)
+	return r
+}
 
 // Resolve answers a question as a recursive resolver on the internet would:
 // following CNAMEs within public DNS, returning the whole chain then the
