@@ -48,7 +48,7 @@ func (e *Engine) Expect(v model.Vantage, name string) (Expectation, bool) {
 		if err != nil {
 			return Expectation{}, false
 		}
-		if ok, _ := e.nets.path(src, pe.IP); !ok {
+		if ok, _ := e.nets.Path(src, pe.IP); !ok {
 			continue // the vantage cannot reach this endpoint: no claim for it
 		}
 		return Expectation{Addrs: []netip.Addr{pe.IP}, Loc: pe.Loc, Endpoint: pe,
@@ -635,11 +635,7 @@ func (e *Engine) verify(f Fix, v model.Vantage, name string, want Expectation, r
 	for a := range e.down {
 		downAddrs = append(downAddrs, a)
 	}
-	var downConns []string
-	for c := range e.nets.down {
-		downConns = append(downConns, c)
-	}
-	e2, errs := New(t, downAddrs, downConns)
+	e2, errs := New(t, downAddrs, e.nets.DownConnections())
 	if len(errs) > 0 {
 		return false
 	}

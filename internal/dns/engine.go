@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/aksnet/aksnet/internal/model"
+	"github.com/aksnet/aksnet/internal/reach"
 )
 
 // server is anything that answers DNS at an address.
@@ -18,7 +19,7 @@ type server interface {
 type Engine struct {
 	t         *model.Topology
 	public    *Public
-	nets      *networks
+	nets      *reach.Networks
 	azure     map[*model.VNet]*AzureDNS
 	route53   map[*model.VPC]*Route53Resolver
 	listeners map[netip.Addr]server // DNS servers reachable at an address
@@ -44,7 +45,7 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 	pub, errs := NewPublic(t)
 	e := &Engine{
 		t: t, public: pub,
-		nets:      &networks{t: t, down: map[string]bool{}},
+		nets:      reach.New(t, downConnections),
 		azure:     map[*model.VNet]*AzureDNS{},
 		route53:   map[*model.VPC]*Route53Resolver{},
 		listeners: map[netip.Addr]server{},
@@ -55,9 +56,6 @@ func New(t *model.Topology, downAddrs []netip.Addr, downConnections []string) (*
 	}
 	for _, a := range downAddrs {
 		e.down[a] = true
-	}
-	for _, c := range downConnections {
-		e.nets.down[c] = true
 	}
 	pz := buildPrivateZones(t)
 	views := map[string]*AzureDNS{}
@@ -243,13 +241,13 @@ type arrival struct {
 
 // routeKey identifies a memoised arrival: the asker's network decides.
 type routeKey struct {
-	net network
+	net reach.Network
 	dst netip.Addr
 }
 
 // locateCached is locate, memoised per asking network.
 func (e *Engine) locateCached(src, dst netip.Addr) server {
-	key := routeKey{e.nets.of(src), dst}
+	key := routeKey{e.nets.Of(src), dst}
 	if v, ok := e.routes.Load(key); ok {
 		srv, _ := v.(server) // nil when nothing answers
 		return srv
@@ -268,28 +266,28 @@ func (e *Engine) locate(src, dst netip.Addr) arrival {
 	case model.AzureDNS:
 		// 168.63.129.16 is a virtual address of the host, in every VNet and
 		// only there; it is not routed (azure-aws-dns.md §1.1).
-		n := e.nets.of(src)
-		if n.vnet == nil {
+		n := e.nets.Of(src)
+		if n.VNet == nil {
 			return arrival{fail: fmt.Sprintf("%s is in %s: Azure DNS answers only inside an Azure VNet", src, n)}
 		}
-		return arrival{srv: e.azure[n.vnet], how: "the host's virtual address in vnet " + n.vnet.Name}
+		return arrival{srv: e.azure[n.VNet], how: "the host's virtual address in vnet " + n.VNet.Name}
 	case model.AWSLinkLocalResolver:
-		n := e.nets.of(src)
-		if n.vpc == nil || !n.vpc.DNSSupport() {
+		n := e.nets.Of(src)
+		if n.VPC == nil || !n.VPC.DNSSupport() {
 			return arrival{fail: fmt.Sprintf("%s is in %s: the Amazon DNS server's link-local address answers only inside a VPC with DNS support", src, n)}
 		}
-		return arrival{srv: e.route53[n.vpc], how: "link-local in vpc " + n.vpc.Name}
+		return arrival{srv: e.route53[n.VPC], how: "link-local in vpc " + n.VPC.Name}
 	}
 	srv := e.listeners[dst]
 	if srv == nil {
 		return arrival{fail: fmt.Sprintf("nothing in the topology answers DNS at %s", dst)}
 	}
-	if r, ok := srv.(*Route53Resolver); ok && dst == r.VPC.ResolverIP() && e.nets.of(src).vpc != r.VPC {
+	if r, ok := srv.(*Route53Resolver); ok && dst == r.VPC.ResolverIP() && e.nets.Of(src).VPC != r.VPC {
 		// The VPC+2 resolver answers only queries from inside its VPC;
 		// other networks use Resolver inbound endpoints (§7).
 		return arrival{fail: fmt.Sprintf("the Amazon DNS server answers only inside vpc %s; use a Resolver inbound endpoint", r.VPC.Name)}
 	}
-	ok, path := e.nets.path(src, dst)
+	ok, path := e.nets.Path(src, dst)
 	if !ok {
 		return arrival{fail: path}
 	}
