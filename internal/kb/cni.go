@@ -317,3 +317,29 @@ var (
 		netip.MustParsePrefix("255.255.255.255/32"),
 	}
 )
+
+// Pod address allocation and node limits the IP planner needs
+// (aks-constraints.md §1.1, §1.5; aks-rules.md rules 7, 11, 12).
+const (
+	// NodePodCIDRBits: overlay and kubenet give every node a fixed /24 of
+	// the pod CIDR, so a pod CIDR of prefix p holds 2^(24−p) nodes
+	// (AKSD:configure-kubenet, AKSD:concepts-network-azure-cni-overlay;
+	// aks-rules.md rule 7).
+	NodePodCIDRBits = 24
+	// PodSubnetBatch and PodSubnetMinFree: with dynamic pod subnet
+	// allocation "nodes request 16 IPs on startup and request another batch
+	// of 16 anytime there are <8 IPs unallocated in their allotment"
+	// (AKSD:concepts-network-azure-cni-pod-subnet, ms.date 2024-05-21).
+	PodSubnetBatch   = 16
+	PodSubnetMinFree = 8
+	// StaticBlockBits: static block allocation hands each node /28 blocks,
+	// ceil((maxPods+1)/16) of them, one address per node being reserved
+	// (same doc, "max_pods = (16 * N) - 1").
+	StaticBlockBits = 28
+	// MaxNodesPerPool: "1,000 nodes/node pool" (AZD:includes/container-service-limits.md;
+	// aks-constraints.md §1.1).
+	MaxNodesPerPool = 1000
+	// WindowsRecommendedMaxPods: "Windows recommended max 110 pods/node"
+	// (same include; aks-rules.md rule 12).
+	WindowsRecommendedMaxPods = 110
+)
