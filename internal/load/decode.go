@@ -27,6 +27,18 @@ type decoder struct {
 	// aliases counts alias expansions, bounding "billion laughs" documents.
 	aliases int
 	depth   int
+	// overlay decodes a file that completes another topology (overlay.go):
+	// a missing required field below the root is not an error yet but
+	// deferred, with the struct that lacks it, until it is known whether
+	// that struct completes an element of the other topology.
+	overlay  bool
+	deferred []deferredField
+}
+
+// deferredField is a required field an overlay's struct omits.
+type deferredField struct {
+	owner any // pointer to the struct
+	err   *model.Error
 }
 
 const (
@@ -383,7 +395,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		v.FieldByIndex(si.loc).Set(reflect.ValueOf(d.loc(n)))
 	}
 	if isNull(n) {
-		d.missing(n, si, nil, nil, path)
+		d.missing(n, v, si, nil, nil, path)
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -420,7 +432,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		if d.depth <= 3 && p.value.Kind == yaml.SequenceNode && len(p.value.Content) >= parallelItems {
 			// A long list near the top (azure.privateEndpoints of a large
 			// estate) decodes on its own goroutine, into its own field.
-			child := &decoder{file: d.file, depth: d.depth}
+			child := &decoder{file: d.file, depth: d.depth, overlay: d.overlay}
 			par = append(par, child)
 			wg.Add(1)
 			go func() {
@@ -448,9 +460,10 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	wg.Wait()
 	for _, c := range par {
 		d.errs = append(d.errs, c.errs...)
+		d.deferred = append(d.deferred, c.deferred...)
 		d.aliases += c.aliases
 	}
-	d.missing(n, si, seen, suggested, path)
+	d.missing(n, v, si, seen, suggested, path)
 }
 
 // parallelItems is the list length from which decoding goes parallel.
@@ -469,9 +482,14 @@ func (d *decoder) keyLocations(n *yaml.Node, dst reflect.Value) {
 	dst.Set(reflect.ValueOf(m))
 }
 
-func (d *decoder) missing(n *yaml.Node, si *structInfo, seen map[string]*yaml.Node, suggested map[string]bool, path string) {
+func (d *decoder) missing(n *yaml.Node, v reflect.Value, si *structInfo, seen map[string]*yaml.Node, suggested map[string]bool, path string) {
 	for _, f := range si.fields {
 		if f.Required && seen[f.YAML] == nil && !suggested[f.YAML] {
+			if d.overlay && path != "" {
+				e := model.Errorf(d.loc(n), "%s is missing required field %q", orRoot(path), f.YAML)
+				d.deferred = append(d.deferred, deferredField{owner: v.Addr().Interface(), err: e})
+				continue
+			}
 			d.errorf(n, "%s is missing required field %q", orRoot(path), f.YAML)
 		}
 	}

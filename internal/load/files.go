@@ -86,13 +86,14 @@ func (f FSFiles) List(name string) ([]string, error) {
 }
 
 // isManifest reports whether a file in a manifest folder is read: YAML and
-// JSON, as kubectl apply -f DIR does.
+// JSON, as kubectl apply -f DIR does, and CoreDNS configuration files
+// (corefile.go).
 func isManifest(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
 	case ".yaml", ".yml", ".json":
 		return true
 	}
-	return false
+	return isCoreDNSFile(p)
 }
 
 // describe turns a file error into words a user can act on.

@@ -13,12 +13,15 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	policyv1alpha1 "sigs.k8s.io/network-policy-api/apis/v1alpha1"
+	policyv1alpha2 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -35,6 +38,11 @@ func init() {
 	utilruntime.Must(appsv1.AddToScheme(kubeScheme))
 	utilruntime.Must(batchv1.AddToScheme(kubeScheme))
 	utilruntime.Must(networkingv1.AddToScheme(kubeScheme))
+	utilruntime.Must(discoveryv1.AddToScheme(kubeScheme))
+	// AdminNetworkPolicy, BaselineAdminNetworkPolicy (v1alpha1) and
+	// ClusterNetworkPolicy (v1alpha2), with the types of the API's own module.
+	utilruntime.Must(policyv1alpha1.Install(kubeScheme))
+	utilruntime.Must(policyv1alpha2.Install(kubeScheme))
 	kubeCodecs = serializer.NewCodecFactory(kubeScheme, serializer.EnableStrict)
 }
 
@@ -53,12 +61,16 @@ func clusterObjects(files Files, topologyFile string, c *model.Cluster) (*model.
 			continue
 		}
 		if len(list) == 0 {
-			errs.Add(model.Errorf(c.Kubernetes.Loc, "cluster %s: manifests %q: the folder holds no .yaml, .yml or .json file", c.Name, rel))
+			errs.Add(model.Errorf(c.Kubernetes.Loc, "cluster %s: manifests %q: the folder holds no .yaml, .yml or .json file, and no Corefile, *.server or *.override file", c.Name, rel))
 		}
 		for _, f := range list {
 			data, err := files.ReadFile(f)
 			if err != nil {
 				errs.Add(model.Errorf(model.Location{File: f}, "cannot read manifest: %s", describe(err)))
+				continue
+			}
+			if isCoreDNSFile(f) {
+				errs.Add(CoreDNSFile(f, data, objs))
 				continue
 			}
 			errs = append(errs, Manifests(f, data, objs)...)
@@ -162,6 +174,25 @@ func decodeJSONObject(root *yaml.Node, js []byte, at model.Location, objs *model
 			return model.ErrorList{model.Errorf(typeErrorLocation(root, at, err.Error()), "%s %s: %s", tm.Kind, objectName(js), err.Error())}
 		}
 	}
+	if meta.IsListType(obj) {
+		// A typed list (PodList, NamespaceList, NetworkPolicyList … as the
+		// API returns them) is unpacked like kind: List; its items carry no
+		// kind of their own.
+		items, err := meta.ExtractList(obj)
+		if err != nil {
+			return model.ErrorList{model.Errorf(at, "%s: %s", tm.Kind, err)}
+		}
+		_, itemNodes := mappingEntry(root, "items")
+		itemTM := metav1.TypeMeta{APIVersion: tm.APIVersion, Kind: strings.TrimSuffix(tm.Kind, "List")}
+		for i, item := range items {
+			itemAt := at
+			if itemNodes != nil && itemNodes.Kind == yaml.SequenceNode && i < len(itemNodes.Content) {
+				itemAt = model.Location{File: at.File, Line: itemNodes.Content[i].Line, Column: itemNodes.Content[i].Column}
+			}
+			add(item, itemTM, itemAt, objs)
+		}
+		return nil
+	}
 	add(obj, tm, at, objs)
 	return nil
 }
@@ -206,6 +237,13 @@ func add(obj runtime.Object, tm metav1.TypeMeta, at model.Location, objs *model.
 		objs.Services = append(objs.Services, &model.Service{Service: o, Loc: at})
 	case *corev1.Pod:
 		workload(o.ObjectMeta, nil, corev1.PodTemplateSpec{ObjectMeta: o.ObjectMeta, Spec: o.Spec})
+		w := objs.Workloads[len(objs.Workloads)-1]
+		for _, ip := range o.Status.PodIPs {
+			w.PodIPs = append(w.PodIPs, ip.IP)
+		}
+		if len(w.PodIPs) == 0 && o.Status.PodIP != "" {
+			w.PodIPs = []string{o.Status.PodIP}
+		}
 	case *appsv1.Deployment:
 		workload(o.ObjectMeta, o.Spec.Replicas, o.Spec.Template)
 	case *appsv1.StatefulSet:
@@ -221,9 +259,22 @@ func add(obj runtime.Object, tm metav1.TypeMeta, at model.Location, objs *model.
 	case *networkingv1.NetworkPolicy:
 		o.Namespace = nsOf(o.Namespace)
 		objs.NetworkPolicies = append(objs.NetworkPolicies, &model.NetworkPolicy{NetworkPolicy: o, Loc: at})
+	case *policyv1alpha1.AdminNetworkPolicy:
+		objs.AdminNetworkPolicies = append(objs.AdminNetworkPolicies, &model.AdminNetworkPolicy{AdminNetworkPolicy: o, Loc: at})
+	case *policyv1alpha1.BaselineAdminNetworkPolicy:
+		objs.BaselineAdminNetworkPolicies = append(objs.BaselineAdminNetworkPolicies, &model.BaselineAdminNetworkPolicy{BaselineAdminNetworkPolicy: o, Loc: at})
+	case *policyv1alpha2.ClusterNetworkPolicy:
+		objs.ClusterNetworkPolicies = append(objs.ClusterNetworkPolicies, &model.ClusterNetworkPolicy{ClusterNetworkPolicy: o, Loc: at})
 	case *networkingv1.Ingress:
 		o.Namespace = nsOf(o.Namespace)
 		objs.Ingresses = append(objs.Ingresses, &model.Ingress{Ingress: o, Loc: at})
+	//lint:ignore SA1019 manifests written for older clusters still hold v1 Endpoints
+	case *corev1.Endpoints:
+		o.Namespace = nsOf(o.Namespace)
+		objs.Endpoints = append(objs.Endpoints, &model.Endpoints{Endpoints: o, Loc: at})
+	case *discoveryv1.EndpointSlice:
+		o.Namespace = nsOf(o.Namespace)
+		objs.EndpointSlices = append(objs.EndpointSlices, &model.EndpointSlice{EndpointSlice: o, Loc: at})
 	case *corev1.ConfigMap:
 		if o.Namespace == "kube-system" && o.Name == "coredns-custom" {
 			objs.CoreDNSCustom = append(objs.CoreDNSCustom, &model.ConfigMap{ConfigMap: o, Loc: at})
@@ -251,8 +302,15 @@ func nsOf(ns string) string {
 // the cluster's corednsCustom; a key given both ways is an error rather than a
 // silent choice.
 func mergeCoreDNSCustom(c *model.Cluster) model.ErrorList {
+	return mergeCoreDNSCustomMaps(c, c.Objects.CoreDNSCustom)
+}
+
+// mergeCoreDNSCustomMaps folds the given coredns-custom ConfigMaps into the
+// cluster's corednsCustom, each key located at its ConfigMap (or Corefile
+// file), so that a mistake inside a key points there.
+func mergeCoreDNSCustomMaps(c *model.Cluster, cms []*model.ConfigMap) model.ErrorList {
 	var errs model.ErrorList
-	for _, cm := range c.Objects.CoreDNSCustom {
+	for _, cm := range cms {
 		if c.CoreDNSCustom == nil {
 			c.CoreDNSCustom = map[string]string{}
 		}
@@ -273,6 +331,10 @@ func mergeCoreDNSCustom(c *model.Cluster) model.ErrorList {
 				continue
 			}
 			c.CoreDNSCustom[k] = cm.Data[k]
+			if c.CoreDNSCustomLoc == nil {
+				c.CoreDNSCustomLoc = map[string]model.Location{}
+			}
+			c.CoreDNSCustomLoc[k] = cm.Loc
 		}
 	}
 	return errs
@@ -306,6 +368,21 @@ func duplicateObjects(objs *model.KubeObjects) model.ErrorList {
 	}
 	for _, i := range objs.Ingresses {
 		check("Ingress", i.Namespace, i.Name, i.Loc)
+	}
+	for _, p := range objs.AdminNetworkPolicies {
+		check("AdminNetworkPolicy", "", p.Name, p.Loc)
+	}
+	for _, p := range objs.BaselineAdminNetworkPolicies {
+		check("BaselineAdminNetworkPolicy", "", p.Name, p.Loc)
+	}
+	for _, p := range objs.ClusterNetworkPolicies {
+		check("ClusterNetworkPolicy", "", p.Name, p.Loc)
+	}
+	for _, e := range objs.Endpoints {
+		check("Endpoints", e.Namespace, e.Name, e.Loc)
+	}
+	for _, e := range objs.EndpointSlices {
+		check("EndpointSlice", e.Namespace, e.Name, e.Loc)
 	}
 	return errs
 }

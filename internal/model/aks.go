@@ -22,6 +22,9 @@ type Cluster struct {
 	LoadBalancerSKU   LoadBalancerSKU   `yaml:"loadBalancerSku,omitempty" jsonschema_description:"SKU of the cluster's load balancer."`
 	// LoadBalancerProfile is the SNAT configuration of outboundType loadBalancer.
 	LoadBalancerProfile *LoadBalancerProfile `yaml:"loadBalancerProfile,omitempty" jsonschema_description:"SNAT settings of outboundType loadBalancer."`
+	// IPFamilies is networkProfile.ipFamilies; AKS accepts [IPv4] and, for
+	// dual-stack, [IPv4, IPv6] (aks-constraints.md §1.1 "Dual-stack").
+	IPFamilies []IPFamily `yaml:"ipFamilies,omitempty" jsonschema_description:"IP families: [IPv4] (the default) or [IPv4, IPv6] for a dual-stack cluster."`
 
 	NodePools []*NodePool `yaml:"nodePools" jsonschema:"required,minItems=1" jsonschema_description:"Node pools; the first one's subnet also holds a private cluster's API server endpoint."`
 	APIServer APIServer   `yaml:"apiServer,omitempty" jsonschema_description:"API server access: public or private, its DNS zone and addresses."`
@@ -63,6 +66,21 @@ func (NetworkDataplane) Enum() []string { return []string{"azure", "cilium"} }
 type PolicyEngine string
 
 func (PolicyEngine) Enum() []string { return []string{"none", "azure", "calico", "cilium"} }
+
+// IPFamily is one entry of networkProfile.ipFamilies.
+type IPFamily string
+
+func (IPFamily) Enum() []string { return []string{"IPv4", "IPv6"} }
+
+// DualStack reports whether the cluster asks for IPv6 besides IPv4.
+func (c *Cluster) DualStack() bool {
+	for _, f := range c.IPFamilies {
+		if f == "IPv6" {
+			return true
+		}
+	}
+	return false
+}
 
 // OutboundType is networkProfile.outboundType (aks-constraints.md §2.3).
 type OutboundType string

@@ -1,8 +1,14 @@
 package model
 
 import (
+	"slices"
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	policyv1alpha1 "sigs.k8s.io/network-policy-api/apis/v1alpha1"
+	policyv1alpha2 "sigs.k8s.io/network-policy-api/apis/v1alpha2"
 )
 
 // KubeObjects are the Kubernetes objects of one cluster, as the API types of
@@ -12,7 +18,18 @@ type KubeObjects struct {
 	Services        []*Service
 	Workloads       []*Workload
 	NetworkPolicies []*NetworkPolicy
-	Ingresses       []*Ingress
+	// AdminNetworkPolicies, BaselineAdminNetworkPolicies (v1alpha1) and
+	// ClusterNetworkPolicies (v1alpha2) are the cluster-scoped policies of
+	// sigs.k8s.io/network-policy-api.
+	AdminNetworkPolicies         []*AdminNetworkPolicy
+	BaselineAdminNetworkPolicies []*BaselineAdminNetworkPolicy
+	ClusterNetworkPolicies       []*ClusterNetworkPolicy
+	Ingresses                    []*Ingress
+	// Endpoints and EndpointSlices are the addresses behind Services: what
+	// a headless Service's names resolve to, and the backends of a Service
+	// without a selector.
+	Endpoints      []*Endpoints
+	EndpointSlices []*EndpointSlice
 	// CoreDNSCustom are kube-system/coredns-custom ConfigMaps from the
 	// manifests; their data is merged into Cluster.CoreDNSCustom.
 	CoreDNSCustom []*ConfigMap
@@ -39,6 +56,26 @@ type NetworkPolicy struct {
 	Loc Location
 }
 
+// AdminNetworkPolicy is a policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy.
+type AdminNetworkPolicy struct {
+	*policyv1alpha1.AdminNetworkPolicy
+	Loc Location
+}
+
+// BaselineAdminNetworkPolicy is a policy.networking.k8s.io/v1alpha1
+// BaselineAdminNetworkPolicy (a singleton named "default").
+type BaselineAdminNetworkPolicy struct {
+	*policyv1alpha1.BaselineAdminNetworkPolicy
+	Loc Location
+}
+
+// ClusterNetworkPolicy is a policy.networking.k8s.io/v1alpha2
+// ClusterNetworkPolicy, the successor of both kinds above.
+type ClusterNetworkPolicy struct {
+	*policyv1alpha2.ClusterNetworkPolicy
+	Loc Location
+}
+
 // ConfigMap is a ConfigMap the model reads (coredns-custom).
 type ConfigMap struct {
 	*corev1.ConfigMap
@@ -51,6 +88,58 @@ type Ingress struct {
 	Loc Location
 }
 
+// Endpoints is a v1 Endpoints object. The API is deprecated since
+// Kubernetes 1.33 in favour of EndpointSlices, but manifests still carry it.
+type Endpoints struct {
+	//lint:ignore SA1019 manifests written for older clusters still hold v1 Endpoints; aksnet reads what users have
+	*corev1.Endpoints
+	Loc Location
+}
+
+// EndpointSlice is a discovery.k8s.io/v1 EndpointSlice; the label
+// kubernetes.io/service-name names its Service.
+type EndpointSlice struct {
+	*discoveryv1.EndpointSlice
+	Loc Location
+}
+
+// ExternalDNSHostnameAnnotation is the annotation ExternalDNS publishes a
+// Service's or an Ingress's names from: a comma-separated list of FQDNs
+// (kubernetes-sigs/external-dns docs/annotations/annotations.md, "external-dns.alpha.kubernetes.io/hostname").
+const ExternalDNSHostnameAnnotation = "external-dns.alpha.kubernetes.io/hostname"
+
+// ExternalDNSHostnames returns the names of an object's ExternalDNS
+// hostname annotation, trimmed and lower-cased, without a trailing dot.
+func ExternalDNSHostnames(annotations map[string]string) []string {
+	var out []string
+	for _, h := range strings.Split(annotations[ExternalDNSHostnameAnnotation], ",") {
+		h = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(h), "."))
+		if h != "" && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Hostnames returns the names an Ingress serves and ExternalDNS publishes:
+// its rules' hosts, then its hostname annotation's names (ExternalDNS's
+// ingress source reads both; docs/sources/ingress.md), without repeats.
+func (i *Ingress) Hostnames() []string {
+	var out []string
+	for _, r := range i.Spec.Rules {
+		h := strings.ToLower(strings.TrimSuffix(r.Host, "."))
+		if h != "" && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	for _, h := range ExternalDNSHostnames(i.Annotations) {
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // Workload is a Pod, or the pod template of a controller (Deployment,
 // StatefulSet, DaemonSet, ReplicaSet, Job, CronJob): what DNS and policy
 // engines need is the pods' labels and spec.
@@ -60,7 +149,10 @@ type Workload struct {
 	Name      string
 	Replicas  int32
 	Template  corev1.PodTemplateSpec
-	Loc       Location
+	// PodIPs are a Pod's status.podIPs, when its manifest records them
+	// (a dump of a running cluster); empty for controllers.
+	PodIPs []string
+	Loc    Location
 }
 
 // SkippedObject is an object of a kind aksnet does not model.
