@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aksnet/aksnet/internal/check"
+	"github.com/aksnet/aksnet/internal/model"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
@@ -78,7 +79,8 @@ unknown rule or flag, a topology that does not load).`,
 			if err != nil {
 				return err
 			}
-			res, err := check.Run(t, check.Options{Rules: selected})
+			reload := func() (*model.Topology, error) { return g.load(io.Discard) }
+			res, err := check.Run(t, check.Options{Rules: selected, Reload: reload})
 			if err != nil {
 				return &exitError{code: 2, msg: "aksnet check: " + err.Error()}
 			}

@@ -264,6 +264,9 @@ type Options struct {
 	Rules []*Rule
 	// Now is the date retirement rules compare with; zero means time.Now.
 	Now time.Time
+	// Reload returns a fresh copy of the topology, for DNS rules to verify
+	// fixes on; nil means findings carry unverified advice instead.
+	Reload func() (*model.Topology, error)
 }
 
 // Result is a run's findings, ordered by severity (most severe first), then
@@ -306,6 +309,7 @@ func Run(t *model.Topology, opts Options) (*Result, error) {
 		rules = Rules()
 	}
 	ctx := NewContext(t, opts.Now)
+	ctx.Reload = opts.Reload
 	reps := make([]*Reporter, len(rules))
 	errs := make([]error, len(rules))
 	work := make(chan int)

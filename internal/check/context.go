@@ -20,6 +20,8 @@ import (
 type Context struct {
 	T   *model.Topology
 	Now time.Time
+	// Reload gives a fresh copy of the topology (Options.Reload), or nil.
+	Reload func() (*model.Topology, error)
 
 	dnsOnce sync.Once
 	dns     *dns.Engine

@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/aksnet/aksnet/internal/model"
+	"github.com/aksnet/aksnet/internal/reach"
 )
 
 // Expectation is the answer the topology implies for a name from a
@@ -642,3 +643,41 @@ func (e *Engine) verify(f Fix, v model.Vantage, name string, want Expectation, r
 	res, err := e2.Lookup(v, name, FamilyV4, nil)
 	return err == nil && sameAddrs(res.Addrs, want.Addrs)
 }
+
+// Reaches reports whether traffic from v gets to addr (over the paths the
+// engine models): where it does not, the topology makes no DNS claim.
+func (e *Engine) Reaches(v model.Vantage, addr netip.Addr) bool {
+	src, err := e.addrOf(nodeFor(v))
+	if err != nil {
+		return false
+	}
+	return e.nets.Reachable(src, addr)
+}
+
+// EndpointName is the name clients use for a private endpoint: its
+// resource's first public name (e.g. NAME.vault.azure.net), "" when the
+// resource is unknown.
+func EndpointName(pe *model.PrivateEndpoint) string {
+	if pe.Resource.Target == nil {
+		return ""
+	}
+	if n := endpointNames(pe); len(n) > 0 {
+		return n[0]
+	}
+	return ""
+}
+
+// EndpointNames are all the names of a private endpoint: its resource's
+// public names and, for its zone group's zones, their privatelink forms.
+func EndpointNames(pe *model.PrivateEndpoint) []string {
+	if pe.Resource.Target == nil {
+		return nil
+	}
+	return endpointNames(pe)
+}
+
+// Networks returns the engine's view of the estate's networks and paths.
+func (e *Engine) Networks() *reach.Networks { return e.nets }
+
+// Source returns the address v's traffic leaves from (a pod's: its node's).
+func (e *Engine) Source(v model.Vantage) (netip.Addr, error) { return e.addrOf(nodeFor(v)) }

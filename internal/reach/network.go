@@ -130,25 +130,39 @@ func (ns *Networks) Of(a netip.Addr) Network {
 }
 
 // Path reports whether src reaches dst, and how, in words for a trace.
-func (ns *Networks) Path(src, dst netip.Addr) (bool, string) {
+func (ns *Networks) Path(src, dst netip.Addr) (bool, string) { return ns.path(src, dst, true) }
+
+// Reachable is Path without the words: what bulk checks ask.
+func (ns *Networks) Reachable(src, dst netip.Addr) bool {
+	ok, _ := ns.path(src, dst, false)
+	return ok
+}
+
+func (ns *Networks) path(src, dst netip.Addr, explain bool) (bool, string) {
 	a, b := ns.Of(src), ns.Of(dst)
+	say := func(format string, args ...any) string {
+		if !explain {
+			return ""
+		}
+		return fmt.Sprintf(format, args...)
+	}
 	switch {
 	case a.IsZero() || b.IsZero():
-		return false, fmt.Sprintf("%s or %s is in no network the topology declares", src, dst)
+		return false, say("%s or %s is in no network the topology declares", src, dst)
 	case a == b:
-		return true, "within " + a.String()
+		return true, say("within %s", a)
 	case a.VNet != nil && b.VNet != nil:
 		if Peered(a.VNet, b.VNet) {
-			return true, fmt.Sprintf("peering %s ↔ %s", a.VNet.Name, b.VNet.Name)
+			return true, say("peering %s ↔ %s", a.VNet.Name, b.VNet.Name)
 		}
 	}
 	if c, via := ns.connection(a, b, dst); c != nil {
-		return true, fmt.Sprintf("%s connection %s%s", c.Type, c.Name, via)
+		return true, say("%s connection %s%s", c.Type, c.Name, via)
 	}
 	if c, via := ns.connection(b, a, src); c != nil {
-		return true, fmt.Sprintf("%s connection %s%s", c.Type, c.Name, via)
+		return true, say("%s connection %s%s", c.Type, c.Name, via)
 	}
-	return false, fmt.Sprintf("no path from %s to %s: not peered (peering is not transitive) and no connection carries it", a, b)
+	return false, say("no path from %s to %s: not peered (peering is not transitive) and no connection carries it", a, b)
 }
 
 // connection finds a connection that carries traffic from the VNet side a
