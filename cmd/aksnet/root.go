@@ -50,7 +50,7 @@ one deliberate mistake to find.`,
 	root.PersistentFlags().StringArrayVar(&g.terraform, "terraform", nil, "Terraform plan or state to read the estate from (terraform show -json output, or a terraform.tfstate); repeatable; -f completes it")
 	root.PersistentFlags().StringArrayVar(&g.k8s, "k8s", nil, "Kubernetes manifests (a file or a folder, Corefiles too) of the cluster named by --cluster; repeatable")
 	root.PersistentFlags().StringVar(&g.cluster, "cluster", "", "the AKS cluster --k8s manifests belong to (default: the estate's only cluster)")
-	root.AddCommand(newVersionCmd(), newShowCmd(g), newVantagesCmd(g), newKBCmd(), newSchemaCmd(), newGenerateCmd(), newResolveCmd(g), newPlanCmd(g), newCheckCmd(g), newPolicyCmd(g), newServeCmd(g), newImportCmd(g))
+	root.AddCommand(newVersionCmd(), newShowCmd(g), newVantagesCmd(g), newKBCmd(), newSchemaCmd(), newGenerateCmd(), newResolveCmd(g), newPlanCmd(g), newCheckCmd(g), newPolicyCmd(g), newServeCmd(g), newImportCmd(g), newReachCmd(g))
 	// cobra's completion command, with an example like every other.
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
