@@ -110,6 +110,9 @@ topology with the cluster's manifests listed, relative to the written file.`,
 // for import k8s without -o, only summarises it.
 func runImport(cmd *cobra.Command, g *globals, w writeFlags, summary func(io.Writer, io.Writer, *model.Topology, *globals) error) error {
 	name := cmd.CommandPath()
+	if w.output != "" && g.file == "" && len(g.terraform) == 0 {
+		return &exitError{code: 2, msg: fmt.Sprintf("%s: -o writes the estate with its manifests, and the embedded one's cannot be named from a file; give the estate with -f or --terraform", name)}
+	}
 	if w.output != "" && !w.force {
 		if _, err := os.Stat(w.output); err == nil {
 			return &exitError{code: 2, msg: fmt.Sprintf("%s: %s already exists; nothing was written (use --force to overwrite)", name, w.output)}

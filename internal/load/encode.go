@@ -61,7 +61,6 @@ type encoder struct {
 
 var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
-	locationType  = reflect.TypeFor[model.Location]()
 )
 
 func scalar(tag, value string) *yaml.Node {
@@ -146,7 +145,8 @@ func (e *encoder) structValue(v reflect.Value) *yaml.Node {
 	if li := model.LocIndex(v.Type()); li != nil {
 		if at := v.FieldByIndex(li).Interface().(model.Location); at.TFAddress != "" && isElementValue(v) {
 			if at.TFAddress != parent {
-				m.HeadComment = at.TFAddress
+				// One comment line, whatever a for_each key holds.
+				m.HeadComment = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(at.TFAddress)
 			}
 			e.parent = at.TFAddress
 		}

@@ -94,3 +94,35 @@ func firstDiff(a, b []byte) string {
 	}
 	return "(equal)"
 }
+
+// TestEncodeKeepsManifestsDeclarations: a cluster whose coredns-custom keys
+// come partly from its manifests is written with only its own keys inline —
+// the manifests the file lists bring the others — so it loads back the same.
+func TestEncodeKeepsManifestsDeclarations(t *testing.T) {
+	const path = "testdata/valid/with-manifests.yaml"
+	topo, errs := load.Topology(load.OSFiles{}, path)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	c := topo.Azure.Clusters[0]
+	if c.CoreDNSCustom["aws.server"] == "" || c.CoreDNSCustom["corp.server"] == "" {
+		t.Fatalf("the test data changed: corednsCustom = %v", c.CoreDNSCustom)
+	}
+	out, err := load.Encode(topo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(out, []byte("aws.server")) || !bytes.Contains(out, []byte("corp.server")) {
+		t.Errorf("written:\n%s", out)
+	}
+	back, errs := load.Bytes(load.OSFiles{}, "testdata/valid/written.yaml", out)
+	if len(errs) > 0 {
+		t.Fatalf("the written file does not load: %v\n%s", errs, out)
+	}
+	if a, b := modelJSON(t, topo), modelJSON(t, back); !bytes.Equal(a, b) {
+		t.Errorf("round trip changed the model:\n%s", firstDiff(a, b))
+	}
+	if n, m := len(c.Objects.Workloads), len(back.Azure.Clusters[0].Objects.Workloads); n != m || n == 0 {
+		t.Errorf("workloads: %d before, %d after", n, m)
+	}
+}

@@ -91,7 +91,6 @@ type Ingress struct {
 // Endpoints is a v1 Endpoints object. The API is deprecated since
 // Kubernetes 1.33 in favour of EndpointSlices, but manifests still carry it.
 type Endpoints struct {
-	//lint:ignore SA1019 manifests written for older clusters still hold v1 Endpoints; aksnet reads what users have
 	*corev1.Endpoints
 	Loc Location
 }

@@ -84,10 +84,9 @@ func configPath(steps []modStep) string {
 
 // traversal step of an address or reference: a name, or an index.
 type trav struct {
-	name    string
-	key     any  // for an index: int or string; nil when not a literal
-	isKey   bool // this step is an index
-	invalid bool
+	name  string
+	key   any  // for an index: int or string; nil when not a literal
+	isKey bool // this step is an index
 }
 
 // splitTraversal splits "a.b[\"x.y\"][0].c" into its steps.

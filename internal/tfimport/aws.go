@@ -152,7 +152,12 @@ func (im *importer) awsDHCPAssociation(r *resource) {
 		im.unresolved(r, "dhcp_options_id", x, "the association is not imported")
 		return
 	}
-	d := *x.one().elem.(*model.DHCPOptions)
+	opts, ok := x.one().elem.(*model.DHCPOptions)
+	if !ok {
+		im.skip(r, "its DHCP options %s are not importable", x.one().describe())
+		return
+	}
+	d := *opts
 	d.Loc = r.loc()
 	v.DHCPOptions = &d
 	r.nodes = append(r.nodes, x.one())
@@ -214,7 +219,11 @@ func (im *importer) awsZoneAssociation(r *resource) {
 		im.unresolved(r, "zone_id", x, "the association is not imported")
 		return
 	}
-	z := x.one().elem.(*model.HostedZone)
+	z, ok := x.one().elem.(*model.HostedZone)
+	if !ok {
+		im.skip(r, "zone %s is declared in a topology file; associate it there", x.one().name)
+		return
+	}
 	v := im.vpcOf(r, r.attr("vpc_id"), "vpc_id", "the association is not imported")
 	if v == nil {
 		return

@@ -161,7 +161,11 @@ func (im *importer) attachNSG(r *resource, subnet *node, a value) {
 		im.unresolved(r, fmt.Sprintf("%s: network security group", subnet.name), x, "the subnet is imported without it")
 		return
 	}
-	s := subnet.elem.(*model.Subnet)
+	s, ok := subnet.elem.(*model.Subnet)
+	if !ok {
+		im.skip(r, "subnet %s is declared in a topology file; associate its NSG there", subnet.name)
+		return
+	}
 	if s.NSG.IsSet() && s.NSG.Name != x.one().name {
 		im.warn(r, "subnet %s is associated with NSG %s and %s; kept %s", subnet.name, s.NSG.Name, x.one().name, s.NSG.Name)
 		return
@@ -176,7 +180,11 @@ func (im *importer) attachRouteTable(r *resource, subnet *node, a value) {
 		im.unresolved(r, fmt.Sprintf("%s: route table", subnet.name), x, "the subnet is imported without it")
 		return
 	}
-	s := subnet.elem.(*model.Subnet)
+	s, ok := subnet.elem.(*model.Subnet)
+	if !ok {
+		im.skip(r, "subnet %s is declared in a topology file; associate its route table there", subnet.name)
+		return
+	}
 	if s.RouteTable.IsSet() && s.RouteTable.Name != x.one().name {
 		im.warn(r, "subnet %s is associated with route tables %s and %s; kept %s", subnet.name, s.RouteTable.Name, x.one().name, s.RouteTable.Name)
 		return

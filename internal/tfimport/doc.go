@@ -10,15 +10,17 @@
 //
 //   - input.go recognises the file; plan.go and rawstate.go read it into
 //     resource instances (address, type, values, what is unknown until
-//     apply); address.go parses Terraform addresses;
+//     apply); address.go parses Terraform addresses, values.go reads
+//     values of any shape without panicking;
 //   - config.go indexes a plan's configuration, refs.go resolves references:
-//     by ID when the value is known, else by following the configuration's
-//     expression references — through module calls, variables and
-//     outputs — to the resource they name;
+//     by ID when the value is known (azureid.go takes Azure IDs apart),
+//     else by following the configuration's expression references —
+//     through module calls, variables and outputs — to the resource they
+//     name;
 //   - importer.go drives the mapping in phases (networks before what
 //     attaches to them), names elements, and assigns the addresses Azure
 //     and AWS would allocate dynamically; azurerm_*.go, azapi.go and aws.go
-//     map each provider's types;
+//     map each provider's types, with the builders they share in build.go;
 //   - estate.go combines Terraform files, a topology file that completes
 //     them (load.Overlay) and Kubernetes manifests into one linked model.
 //

@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/netip"
-	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/aksnet/aksnet/examples"
-	"github.com/aksnet/aksnet/internal/check"
 	"github.com/aksnet/aksnet/internal/load"
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -97,83 +93,5 @@ func TestHubSpokeEquivalent(t *testing.T) {
 	pe := model.Lookup[model.PrivateEndpoint](est.Topology, "pe-kv-contoso-prod")
 	if pe == nil || pe.Loc.TFAddress != "module.spoke.module.pe_kv.azurerm_private_endpoint.this" {
 		t.Errorf("endpoint Loc = %+v", pe)
-	}
-}
-
-var (
-	tfPlace   = regexp.MustCompile(`testdata/hubspoke/plan\.json: [A-Za-z0-9_.\[\]"-]+`)
-	yamlPlace = regexp.MustCompile(`[A-Za-z0-9_./-]+\.yaml:[0-9]+(:[0-9]+)?`)
-)
-
-// TestOverlayMakesContoso: the plan completed by a topology file with what
-// Terraform cannot know is the embedded Contoso estate, and aksnet check
-// finds the same things in both — located at Terraform addresses in one,
-// at lines of topology.yaml in the other.
-func TestOverlayMakesContoso(t *testing.T) {
-	est := loadEstate(t, Sources{Terraform: []string{"testdata/hubspoke/plan.json"}, Topology: "testdata/hubspoke/overlay.yaml"})
-	contoso := loadTopology(t, load.FSFiles{FS: examples.FS}, examples.Default)
-	// The manifests are the same files, named relative to each topology.
-	ours, theirs := model.Lookup[model.Cluster](est.Topology, "aks-prod"), model.Lookup[model.Cluster](contoso, "aks-prod")
-	if ours == nil || theirs == nil {
-		t.Fatal("no cluster aks-prod")
-	}
-	if got := ours.Kubernetes.Manifests; len(got) != 1 || got[0] != "../../../../examples/contoso/k8s/" {
-		t.Errorf("manifests = %v", got)
-	}
-	saved := ours.Kubernetes.Manifests
-	ours.Kubernetes.Manifests = theirs.Kubernetes.Manifests
-	a, b := declared(t, contoso, true), declared(t, est.Topology, true)
-	ours.Kubernetes.Manifests = saved
-	if !bytes.Equal(a, b) {
-		t.Fatalf("plan + overlay differs from Contoso:\n%s", diff(a, b))
-	}
-	c := model.Lookup[model.Cluster](est.Topology, "aks-prod")
-	if c == nil || c.Objects == nil || len(c.Objects.Workloads) == 0 || len(c.Objects.Workloads) != len(model.Lookup[model.Cluster](contoso, "aks-prod").Objects.Workloads) {
-		t.Fatalf("the overlay's manifests are not attached: %+v", c)
-	}
-	if c.Loc.TFAddress != "module.spoke.azurerm_kubernetes_cluster.aks" {
-		t.Errorf("completed cluster Loc = %v, want its Terraform address", c.Loc)
-	}
-
-	findings := func(topo *model.Topology) ([]string, []check.Finding) {
-		res, err := check.Run(topo, check.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, f := range res.Findings {
-			// Messages name the places of other elements: a Terraform
-			// address in one, a line in the other.
-			msg := tfPlace.ReplaceAllString(f.Message, "PLACE")
-			msg = yamlPlace.ReplaceAllString(msg, "PLACE")
-			out = append(out, fmt.Sprintf("%s %v %s", f.Rule.ID, f.Severity, msg))
-		}
-		return out, res.Findings
-	}
-	compare := func(what string) []check.Finding {
-		fromTF, tfFindings := findings(est.Topology)
-		fromYAML, _ := findings(contoso)
-		if strings.Join(fromTF, "\n") != strings.Join(fromYAML, "\n") {
-			t.Errorf("%s: check findings differ:\nterraform:\n%s\ntopology:\n%s", what, strings.Join(fromTF, "\n"), strings.Join(fromYAML, "\n"))
-		}
-		return tfFindings
-	}
-	compare("as written")
-	// The same mistake made in both — the cluster's service CIDR on the
-	// spoke's own range — is found in both, and in the import it points
-	// at the Terraform address to change.
-	for _, topo := range []*model.Topology{est.Topology, contoso} {
-		c := model.Lookup[model.Cluster](topo, "aks-prod")
-		c.ServiceCIDR = netip.MustParsePrefix("10.1.0.0/16")
-		c.DNSServiceIP = netip.MustParseAddr("10.1.0.10")
-	}
-	tfFindings := compare("service CIDR overlapping the spoke")
-	if len(tfFindings) == 0 {
-		t.Fatal("no findings for a service CIDR that overlaps the cluster's VNet")
-	}
-	for _, f := range tfFindings {
-		if f.Loc.TFAddress == "" {
-			t.Errorf("finding %s %q is not located at a Terraform address: %v", f.Rule.ID, f.Message, f.Loc)
-		}
 	}
 }

@@ -1,10 +1,13 @@
 package tfimport
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"github.com/aksnet/aksnet/internal/load"
 )
@@ -28,8 +31,9 @@ var fuzzSeeds = []string{
 
 // FuzzImport feeds arbitrary bytes to the importer. Whatever the input it
 // must not panic; an unreadable file is an error naming the file; every
-// warning names the file and a Terraform address; and what is imported can
-// be linked, validated and written without panicking.
+// warning names the file and a Terraform address; what is imported can be
+// linked, validated and written without panicking; and when it links and
+// validates cleanly, the written topology loads back into the same model.
 func FuzzImport(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
@@ -57,10 +61,24 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 		topo := res.Topology
-		_ = topo.Link()
-		_ = topo.Validate()
-		if _, err := load.Encode(topo, ""); err != nil {
+		errs = append(topo.Link(), topo.Validate()...)
+		out, err := load.Encode(topo, "")
+		if err != nil {
 			t.Fatalf("cannot write what was imported: %v", err)
+		}
+		// What imports cleanly is written as a topology file that loads
+		// back into the same model.
+		if len(errs) > 0 {
+			return
+		}
+		back, lerrs := load.Bytes(load.FSFiles{FS: fstest.MapFS{}}, "written.yaml", out)
+		if len(lerrs) > 0 {
+			t.Fatalf("the written topology does not load: %v\n%s", lerrs, out)
+		}
+		a, _ := json.Marshal(topo)
+		b, _ := json.Marshal(back)
+		if !bytes.Equal(a, b) {
+			t.Fatalf("the written topology loads differently:\n%s\n%s\n%s", a, b, out)
 		}
 	})
 }

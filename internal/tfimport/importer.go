@@ -174,6 +174,7 @@ type importer struct {
 	children map[*input]map[string][]any       // module instance + "|" + call name → instance keys
 
 	unsupported map[string][]*resource
+	depth       int // of nested reference resolution
 	deferred    [phaseCount][]func()
 	zoneNames   []zoneName
 	pending     []pendingIP
@@ -201,12 +202,14 @@ func (im *importer) run() {
 	for _, in := range im.inputs {
 		conf := map[string][]*resource{}
 		kids := map[string][]any{}
+		seen := map[string]bool{}
 		for _, r := range in.resources {
 			k := r.module + "|" + r.configAddr()
 			conf[k] = append(conf[k], r)
 			for i := range r.modules {
 				parent := formatModulePath(r.modules[:i]) + "|" + r.modules[i].name
-				if !slices.Contains(kids[parent], r.modules[i].key) {
+				if inst := parent + formatKey(r.modules[i].key); !seen[inst] {
+					seen[inst] = true
 					kids[parent] = append(kids[parent], r.modules[i].key)
 				}
 			}
@@ -248,8 +251,8 @@ func (im *importer) run() {
 				}
 				if r.mode == "data" {
 					if id := strings.ToLower(r.str("id")); id != "" {
-						if n := im.byID[id]; n != nil && n.res != nil {
-							r.nodes = n.res.nodes // another view of an element already imported
+						if n := im.byID[id]; n != nil {
+							r.nodes = []*node{n} // another view of an element already imported
 							continue
 						}
 						if managedIDs[id] {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/aksnet/aksnet/internal/kb"
 	"github.com/aksnet/aksnet/internal/load"
 	"github.com/aksnet/aksnet/internal/model"
 )
@@ -322,6 +323,7 @@ func TestInputErrors(t *testing.T) {
 		{"v3.tfstate", `{"version": 3, "modules": []}`, "v3.tfstate: terraform.tfstate version 3 is not supported; aksnet reads version 4 (Terraform 0.12 and later)"},
 		{"flat.tfstate", `{"version": 4, "resources": [{"mode": "managed", "type": "aws_vpc", "name": "v", "instances": [{"attributes_flat": {"id": "x"}}]}]}`,
 			"flat.tfstate: aws_vpc.v: resources[0].instances[0] has only flat (Terraform 0.11) attributes"},
+		{"deep.json", "{\"format_version\": \"1.0\", \"values\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}", "deep.json:1:292: JSON nested deeper than 256 levels"},
 		{"types.json", `{"format_version": "1.0", "values": {"root_module": {"resources": "x"}}}`, "types.json: values: root_module.resources is a JSON string, expected a list"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,5 +446,41 @@ func TestAWSDNS(t *testing.T) {
 	}
 	if len(aws.Instances) != 1 || aws.Instances[0].IP != netip.MustParseAddr("10.50.0.100") {
 		t.Errorf("instances = %+v", aws.Instances)
+	}
+}
+
+// TestReferenceCycle: references through other resources' attributes that
+// go round in circles (a malformed plan) end with a warning.
+func TestReferenceCycle(t *testing.T) {
+	plan := newPlan()
+	m := plan.root
+	m.res("azurerm_virtual_network", "v", nil, map[string]any{"name": "v", "resource_group_name": "rg", "address_space": []any{"10.0.0.0/16"}}, map[string]any{"id": true}, nil)
+	m.res("azurerm_subnet", "s", nil, map[string]any{"name": "s", "resource_group_name": "rg", "virtual_network_name": "v", "address_prefixes": []any{"10.0.1.0/24"}}, map[string]any{"id": true}, nil)
+	m.res("azurerm_subnet_route_table_association", "a", nil, map[string]any{}, map[string]any{"subnet_id": true, "route_table_id": true},
+		map[string]any{"subnet_id": ref("azurerm_subnet_route_table_association.b.subnet_id"), "route_table_id": ref("azurerm_subnet_route_table_association.b.route_table_id")})
+	m.res("azurerm_subnet_route_table_association", "b", nil, map[string]any{}, map[string]any{"subnet_id": true, "route_table_id": true},
+		map[string]any{"subnet_id": ref("azurerm_subnet_route_table_association.a.subnet_id"), "route_table_id": ref("azurerm_subnet_route_table_association.a.route_table_id")})
+	est := mustImport(t, map[string]string{"p.json": string(plan.JSON())})
+	if !warned(est, "azurerm_subnet_route_table_association.a", "subnet_id") {
+		t.Errorf("the cycle is not reported: %v", est.Warnings)
+	}
+}
+
+// TestPaaSTypesKnown: every azurerm PaaS type maps to a resource type of
+// the privatelink table, without which the model would refuse it.
+func TestPaaSTypesKnown(t *testing.T) {
+	for tf, arm := range paasTypes {
+		if !kb.KnownResourceType(arm) {
+			t.Errorf("%s → %s is not in the privatelink table", tf, arm)
+		}
+		found := false
+		for _, known := range kb.ResourceTypes() {
+			if known == arm {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s → %s is not spelled as the table spells it", tf, arm)
+		}
 	}
 }

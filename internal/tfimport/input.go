@@ -74,6 +74,10 @@ func read(file string, data []byte) (*input, *model.Error) {
 		return nil, model.Errorf(at, "the file is empty").
 			WithHint("give the output of terraform show -json, or a terraform.tfstate")
 	}
+	if line, col, deep := tooDeep(data); deep {
+		return nil, model.Errorf(model.Location{File: file, Line: line, Column: col}, "JSON nested deeper than %d levels", maxJSONDepth).
+			WithHint("terraform show -json output nests as deep as the configuration's values; this is not such output")
+	}
 	var top struct {
 		FormatVersion    *string         `json:"format_version"`
 		Version          json.RawMessage `json:"version"`
@@ -177,4 +181,38 @@ func jsonKind(t reflect.Type) string {
 		return "a number"
 	}
 	return "another value"
+}
+
+// maxJSONDepth bounds the nesting of an input. Real plans nest as deep as
+// their configuration's values (tens of levels); terraform-json decodes
+// each level of a configuration's expressions again (Expression.UnmarshalJSON
+// tries a list of nested blocks first), so that time grows with the square
+// of the depth: a hostile file could take minutes.
+const maxJSONDepth = 256
+
+// tooDeep reports whether data nests arrays and objects deeper than
+// maxJSONDepth, and where, in one pass that skips strings.
+func tooDeep(data []byte) (line, col int, deep bool) {
+	depth := 0
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString && c == '\\':
+			i++
+		case inString:
+			inString = c != '"'
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > maxJSONDepth {
+				line, col = lineCol(data, int64(i))
+				return line, col, true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return 0, 0, false
 }

@@ -39,8 +39,6 @@ type pbCall struct {
 	source string
 	exprs  map[string]any
 	module *pbConfig
-	count  map[string]any
-	each   map[string]any
 }
 
 type pbResource struct {
@@ -60,8 +58,8 @@ func newConfig() *pbConfig {
 }
 
 // Expressions.
-func cv(v any) map[string]any          { return map[string]any{"constant_value": v} }
-func refs(r ...string) map[string]any  { return map[string]any{"references": r} }
+func cv(v any) map[string]any           { return map[string]any{"constant_value": v} }
+func refs(r ...string) map[string]any   { return map[string]any{"references": r} }
 func nested(bs ...map[string]any) []any { return toAny(bs) }
 
 // ref expands "a.b.id" into the reference list Terraform prints for it:
@@ -127,7 +125,9 @@ func (m *pbModule) call(name, source string, key any, exprs map[string]any) *pbM
 }
 
 // output declares an output of m's module.
-func (m *pbModule) output(name string, expr map[string]any) { m.cfg.outputs[name] = map[string]any{"expression": expr} }
+func (m *pbModule) output(name string, expr map[string]any) {
+	m.cfg.outputs[name] = map[string]any{"expression": expr}
+}
 
 // res adds a resource instance: after holds its known values, unknown the
 // attributes known only after apply (after_unknown), exprs its

@@ -55,6 +55,14 @@ func (im *importer) refs(a value, kinds ...string) resolved { return im.resolve(
 
 func (im *importer) resolve(a value, kinds []string) resolved {
 	var out resolved
+	// References through other resources' attributes recurse; a cycle of
+	// them (possible only in a malformed plan) must end.
+	im.depth++
+	defer func() { im.depth-- }()
+	if im.depth > maxFollowDepth {
+		out.problem = fmt.Sprintf("its references go through more than %d resources", maxFollowDepth)
+		return out
+	}
 	add := func(ns ...*node) {
 		for _, n := range ns {
 			if !slices.Contains(out.nodes, n) {

@@ -71,17 +71,6 @@ func (r *resource) attr(path ...any) value {
 	return value{r: r, v: at(r.values, path...), unknown: unknownAt(r.unknown, path...), path: path, expr: path}
 }
 
-// first returns the first of the attributes that is set (or unknown): the
-// names an attribute had across provider versions, newest first.
-func (r *resource) first(names ...string) value {
-	for _, n := range names {
-		if a := r.attr(n); a.v != nil || a.unknown {
-			return a
-		}
-	}
-	return r.attr(names[0])
-}
-
 func str(v any) string {
 	s, _ := v.(string)
 	return s
