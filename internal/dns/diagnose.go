@@ -429,6 +429,15 @@ func linkZoneFix(zoneKey string, loc model.Location, vnet string) Fix {
 			if tz == nil || tv == nil {
 				return false
 			}
+			// Azure refuses a second zone of the same name on a VNet
+			// (azure-aws-dns.md §1.3): such a link is no fix.
+			for _, z := range t.Azure.PrivateDNSZones {
+				for _, l := range z.Links {
+					if z.Name == tz.Name && l.VNet.Target == tv {
+						return false
+					}
+				}
+			}
 			tz.Links = append(tz.Links, &model.VNetLink{Name: vnet, VNet: model.Ref[model.VNet]{Name: vnet, Target: tv}, Zone: tz})
 			return true
 		},
