@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aksnet/aksnet/internal/dns"
 	"github.com/aksnet/aksnet/internal/kb"
@@ -185,40 +187,62 @@ func checkEndpointResolution(ctx *Context, r *Reporter) {
 	for i, pe := range ctx.T.Azure.PrivateEndpoints {
 		peNet[i] = nets.Of(pe.IP)
 	}
-	for _, v := range dnsVantages(ctx.T) {
-		src, err := e.Source(v)
-		if err != nil {
-			continue
-		}
-		outside := v.Kind == model.VantageHost || v.Kind == model.VantageVM && model.Lookup[model.EC2Instance](ctx.T, v.Name) != nil
-		reaches := map[reach.Network]bool{}
-		for i, pe := range ctx.T.Azure.PrivateEndpoints {
-			name := names[i]
-			if name == "" {
-				continue
+	// Vantages are independent: resolve them on every core (the engine is
+	// safe for concurrent use), then merge in vantage order.
+	vantages := dnsVantages(ctx.T)
+	perVantage := make([][]failure, len(vantages))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(vantages)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				vi := int(next.Add(1) - 1)
+				if vi >= len(vantages) {
+					return
+				}
+				v := vantages[vi]
+				src, err := e.Source(v)
+				if err != nil {
+					continue
+				}
+				outside := v.Kind == model.VantageHost || v.Kind == model.VantageVM && model.Lookup[model.EC2Instance](ctx.T, v.Name) != nil
+				reaches := map[reach.Network]bool{}
+				for i, pe := range ctx.T.Azure.PrivateEndpoints {
+					name := names[i]
+					if name == "" {
+						continue
+					}
+					ok, seen := reaches[peNet[i]]
+					if !seen {
+						ok = nets.Reachable(src, pe.IP)
+						reaches[peNet[i]] = ok
+					}
+					if !ok {
+						continue
+					}
+					// On-premises and AWS use an endpoint when their DNS
+					// forwards its names towards Azure; reaching its
+					// address is not enough.
+					if outside && !coveredBy(dns.EndpointNames(pe), remote[remoteKey(ctx.T, v)]) {
+						continue
+					}
+					want, ok := e.Expect(v, name)
+					if !ok {
+						continue
+					}
+					res, err := e.Lookup(v, name, dns.FamilyV4, nil)
+					if err != nil || !slices.Equal(res.Addrs, want.Addrs) {
+						perVantage[vi] = append(perVantage[vi], failure{pe, name, v})
+					}
+				}
 			}
-			ok, seen := reaches[peNet[i]]
-			if !seen {
-				ok = nets.Reachable(src, pe.IP)
-				reaches[peNet[i]] = ok
-			}
-			if !ok {
-				continue
-			}
-			// On-premises and AWS use an endpoint when their DNS forwards
-			// its names towards Azure; reaching its address is not enough.
-			if outside && !coveredBy(dns.EndpointNames(pe), remote[remoteKey(ctx.T, v)]) {
-				continue
-			}
-			want, ok := e.Expect(v, name)
-			if !ok {
-				continue
-			}
-			res, err := e.Lookup(v, name, dns.FamilyV4, nil)
-			if err != nil || !slices.Equal(res.Addrs, want.Addrs) {
-				fails = append(fails, failure{pe, name, v})
-			}
-		}
+		}()
+	}
+	wg.Wait()
+	for _, fs := range perVantage {
+		fails = append(fails, fs...)
 	}
 	// One finding per endpoint and cause, naming every vantage it hits;
 	// fixes are verified from the first (each verification reloads the
