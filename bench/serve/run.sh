@@ -9,10 +9,13 @@
 #     with the engine's answers to them for CoreDNS's file plugin;
 #  3. starts both servers pinned to core 0 (taskset), checks that they give
 #     the same answer to every question, and runs dnsperf pinned to core 1
-#     against each in turn: throughput rounds (alternating, to even out the
-#     machine's drift), then a latency run (dnsperf -v, percentiles);
-#  4. soaks aksnet with dnsperf on a file that adds 250,000 names asked once
-#     per pass (more than its answer cache holds) and samples its RSS.
+#     against each in turn: throughput rounds (back to back, alternating
+#     which goes first; QPS and queries per CPU-second of the server), then
+#     latency runs (dnsperf -v, percentiles) at saturation and at a fixed
+#     rate;
+#  4. soaks aksnet with dnsperf (after one warm-up pass) on a file that adds
+#     250,000 names asked once per pass (more than its answer cache holds)
+#     and samples its RSS.
 #
 # Usage: bench/serve/run.sh [SECONDS_PER_RUN] [SOAK_SECONDS] [ROUNDS]
 # (defaults 15, 180, 3). Ports: 127.0.0.1:53531 (aksnet), :53532 (CoreDNS),
@@ -35,7 +38,8 @@ if ! command -v dnsperf >/dev/null; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends dnsperf >/dev/null
 fi
 coredns="$(go env GOPATH)/bin/coredns"
-if ! [ -x "$coredns" ] || ! "$coredns" -version | grep -q "CoreDNS-${COREDNS_VERSION#v}"; then
+ver=$("$coredns" -version 2>/dev/null || true)
+if [[ $ver != *"CoreDNS-${COREDNS_VERSION#v}"* ]]; then
   echo "== installing CoreDNS $COREDNS_VERSION"
   go install "github.com/coredns/coredns@$COREDNS_VERSION"
 fi
@@ -81,6 +85,9 @@ echo "aksnet pid $apid, RSS $(rss "$apid") kB after start; CoreDNS pid $cpid, RS
 echo "== same answers?"
 "$out/servebench" compare -a "127.0.0.1:$aport" -b "127.0.0.1:$cport" -q "$out/queries.txt"
 
+# CPU time a process has used, in clock ticks (utime + stime).
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
 perf() { # port seconds [extra dnsperf flags]
   local port=$1 s=$2; shift 2
   taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$out/queries.txt" -l "$s" -q 100 "$@" 2>&1
@@ -93,20 +100,35 @@ for port in "$aport" "$cport"; do
   taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$out/queries.txt" -n 1 -q 100 >/dev/null 2>&1
 done
 
-echo "== throughput: dnsperf -l $secs -q 100 (core 1), $rounds rounds"
-a_all=(); c_all=()
+echo "== throughput: dnsperf -l $secs -q 100 (core 1), $rounds rounds; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The machine may be shared: each round runs the two back to back
+# (alternating which goes first), and besides QPS it reports queries per
+# CPU-second of the server (its utime + stime over the run): what one core
+# given wholly to it would answer, a figure other load on core 0 disturbs
+# far less than QPS.
+a_all=(); c_all=(); r_all=(); ac_all=(); cc_all=(); rc_all=()
 for r in $(seq "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then order="$aport $cport"; else order="$cport $aport"; fi
   for port in $order; do
+    if [ "$port" = "$aport" ]; then pid=$apid; name=aksnet; else pid=$cpid; name=CoreDNS; fi
+    t0=$(ticks "$pid")
     res=$(perf "$port" "$secs")
+    t1=$(ticks "$pid")
     q=$(echo "$res" | qps); l=$(echo "$res" | lost)
-    if [ "$port" = "$aport" ]; then a_all+=("$q"); name=aksnet; else c_all+=("$q"); name=CoreDNS; fi
-    echo "round $r $name: $q QPS, lost $l"
+    n=$(echo "$res" | awk '/Queries completed/ {print $3}')
+    cpu=$(awk -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
+    perc=$(awk -v n="$n" -v t="$((t1 - t0))" -v hz="$hz" 'BEGIN {printf "%.0f", (t > 0 ? n * hz / t : 0)}')
+    if [ "$port" = "$aport" ]; then a=$q; ac=$perc; a_all+=("$q"); ac_all+=("$perc"); else c=$q; cc=$perc; c_all+=("$q"); cc_all+=("$perc"); fi
+    echo "round $r $name: $q QPS, lost $l; $cpu CPU-s for $n queries: $perc per CPU-second"
   done
+  r_all+=("$(awk -v a="$a" -v c="$c" 'BEGIN {printf "%.2f", a/c}')")
+  rc_all+=("$(awk -v a="$ac" -v c="$cc" 'BEGIN {printf "%.2f", a/c}')")
+  echo "round $r ratio: QPS ${r_all[-1]}, per CPU-second ${rc_all[-1]}"
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-am=$(median "${a_all[@]}"); cm=$(median "${c_all[@]}")
-echo "median QPS: aksnet $am, CoreDNS $cm, ratio $(awk -v a="$am" -v c="$cm" 'BEGIN {printf "%.2f", a/c}')"
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "median QPS: aksnet $(median "${a_all[@]}"), CoreDNS $(median "${c_all[@]}"); median of the rounds' ratios $(median "${r_all[@]}")"
+echo "median per CPU-second: aksnet $(median "${ac_all[@]}"), CoreDNS $(median "${cc_all[@]}"); median of the rounds' ratios $(median "${rc_all[@]}")"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 latency() { # title [extra dnsperf flags]
   local title=$1; shift
@@ -118,17 +140,21 @@ latency() { # title [extra dnsperf flags]
   done
 }
 latency "at saturation"
-latency "at a fixed 10,000 QPS" -Q 10000
+latency "at a fixed 5,000 QPS" -Q 5000
 
-echo "== soak: aksnet, $soak s of dnsperf, RSS every 30 s"
+echo "== soak: aksnet, one warm-up pass, then $soak s of dnsperf; RSS every 30 s"
 kill "$cpid"
 # The bench questions plus 250,000 names asked once per pass: more than the
 # answer cache's 200,000 entries per view, so it is emptied and refilled
-# while the soak runs.
+# while the soak runs, and every name is new to the engine on the first
+# pass (which fills its memo: the warm-up).
 { cat "$out/queries.txt"; seq -f "soak-%06g.example.net. A" 250000; } | shuf --random-source=<(yes) > "$out/soak.txt"
+echo "before the warm-up: RSS $(rss "$apid") kB"
+taskset -c 1 dnsperf -s 127.0.0.1 -p "$aport" -d "$out/soak.txt" -n 1 -q 100 > "$out/warm.log" 2>&1
+grep -E 'Queries per second' "$out/warm.log"
 taskset -c 1 dnsperf -s 127.0.0.1 -p "$aport" -d "$out/soak.txt" -l "$soak" -q 100 > "$out/soak.log" 2>&1 &
 dpid=$!; pids+=("$dpid")
-echo "t=0s RSS $(rss "$apid") kB"
+echo "t=0s RSS $(rss "$apid") kB (start)"
 t=0
 while kill -0 "$dpid" 2>/dev/null; do
   sleep 30; t=$((t + 30))
@@ -136,5 +162,5 @@ while kill -0 "$dpid" 2>/dev/null; do
   echo "t=${t}s RSS $(rss "$apid") kB"
 done
 grep -E 'Queries (sent|completed|lost)|Queries per second' "$out/soak.log"
-echo "end RSS $(rss "$apid") kB"
+echo "end RSS $(rss "$apid") kB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 curl -s "127.0.0.1:$mport/metrics" | grep -E '^aksnet_dns_queries_total|^go_memstats_heap_inuse_bytes|^process_resident_memory_bytes' || true

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -86,6 +88,12 @@ shuts down gracefully. --metrics serves /metrics (Prometheus) and /healthz.`,
 			}
 			if len(vs) == 0 {
 				return usage("nothing to serve: give --as VANTAGE, --view ADDR=VANTAGE or --config FILE")
+			}
+			if os.Getenv("GOGC") == "" {
+				// main's GOGC=400 suits commands that run briefly and
+				// keep what they allocate; a server runs for days, and
+				// its heap would settle at five times what it holds.
+				debug.SetGCPercent(100)
 			}
 			logger, err := newLogger(cmd, logFormat, logLevel)
 			if err != nil {

@@ -3,8 +3,6 @@ package serve
 import (
 	"sync"
 	"sync/atomic"
-
-	"github.com/miekg/dns"
 )
 
 // The answer cache. A view's answer is a pure function of the topology and
@@ -30,15 +28,15 @@ type cacheKey struct {
 
 // entry is one cached answer.
 type entry struct {
-	wire  []byte   // packed, ID 0, RD and CD clear; nil: say nothing (drop mode)
-	msg   *dns.Msg // wire unpacked, for truncation
+	wire  []byte // packed, ID 0, RD and CD clear; nil: say nothing (drop mode)
 	rcode int
 }
 
 // answerCache is a view's cache for one generation.
 type answerCache struct {
-	m sync.Map // cacheKey → *entry
-	n atomic.Int64
+	m     sync.Map // cacheKey → *entry
+	n     atomic.Int64
+	limit int64 // 0: maxCacheEntries
 }
 
 func (c *answerCache) get(k cacheKey) *entry {
@@ -52,7 +50,11 @@ func (c *answerCache) put(k cacheKey, e *entry) {
 	if _, loaded := c.m.LoadOrStore(k, e); loaded {
 		return
 	}
-	if c.n.Add(1) > maxCacheEntries {
+	limit := c.limit
+	if limit == 0 {
+		limit = maxCacheEntries
+	}
+	if c.n.Add(1) > limit {
 		c.m.Clear()
 		c.n.Store(0)
 	}

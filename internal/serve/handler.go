@@ -186,7 +186,13 @@ func (h *handler) limit(opt *dns.OPT) int {
 // records are dropped until it fits and TC is set, and the client retries
 // over TCP (RFC 1035 §4.2.1, RFC 6891 §7).
 func (h *handler) truncated(req *dns.Msg, e *entry, limit int) result {
-	m := *e.msg // Truncate reslices the sections; the template is shared
+	// The cache keeps bytes only (a third of the memory of messages);
+	// this rare path unpacks them again.
+	var m dns.Msg
+	if err := m.Unpack(e.wire); err != nil {
+		h.log.Error("cannot unpack a cached answer", "view", h.view, "err", err)
+		return h.fail(req, nil, dns.RcodeServerFailure, qtypeOf(req))
+	}
 	m.Id = req.Id
 	m.RecursionDesired = req.RecursionDesired
 	m.CheckingDisabled = req.CheckingDisabled
@@ -242,7 +248,7 @@ func templateOf(req *dns.Msg) *dns.Msg {
 // entryFor packs a template answer for the cache.
 func (h *handler) entryFor(m *dns.Msg) *entry {
 	res := h.pack(m, 0)
-	e := &entry{rcode: res.rcode, msg: m}
+	e := &entry{rcode: res.rcode}
 	if res.wire != nil {
 		e.wire = append([]byte(nil), res.wire...)
 		if res.pool {

@@ -358,7 +358,17 @@ func (s *Server) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	started.Wait()
+	// Wait for every listener, unless one fails first (it would never
+	// report that it started).
+	all := make(chan struct{})
+	go func() { started.Wait(); close(all) }()
+	select {
+	case <-all:
+	case err := <-errc:
+		s.log.Error("a listener failed to start", "err", err)
+		s.shutdown()
+		return err
+	}
 	close(s.started)
 	for i, v := range s.opts.Views {
 		s.log.Info("serving", "view", v.Name, "vantage", v.Vantage.String(), "addr", s.addrs[i], "timeout_mode", v.TimeoutMode.String())
@@ -389,11 +399,24 @@ loop:
 		}
 	}
 	s.log.Info("shutting down")
+	s.shutdown()
+	return runErr
+}
+
+// shutdown stops the listeners, letting queries in flight finish (up to
+// 5 s).
+func (s *Server) shutdown() {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, d := range s.dns {
 		if err := d.ShutdownContext(sctx); err != nil {
-			s.log.Warn("shutdown", "err", err)
+			// Not started (a sibling failed first): close its socket.
+			if d.PacketConn != nil {
+				d.PacketConn.Close()
+			}
+			if d.Listener != nil {
+				d.Listener.Close()
+			}
 		}
 	}
 	if s.http != nil {
@@ -402,7 +425,6 @@ loop:
 		// Serve goroutine may not have yet.
 		s.httpLn.Close()
 	}
-	return runErr
 }
 
 // Started is closed once every listener serves.
