@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aksnet/aksnet/internal/model"
 	"github.com/aksnet/aksnet/internal/reach"
@@ -27,7 +28,8 @@ type Engine struct {
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
 	sameView  map[server]server // an Azure DNS → the first with the same view (memo keys)
-	memo      sync.Map          // askKey, coreKey → Reply: untraced answers
+	memo      sync.Map          // askKey → Reply: untraced answers
+	memoSize  atomic.Int64      // entries in memo since it last started over
 	routes    sync.Map          // routeKey → server (nil: times out)
 	rcs       sync.Map          // model.Vantage → *model.ResolvConf
 
@@ -210,10 +212,25 @@ func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 	s.limited = false
 	r := s.serve(srv, q)
 	if !s.limited {
-		e.memo.Store(key, r)
+		e.remember(key, r)
 	}
 	s.limited = s.limited || outer
 	return r
+}
+
+// memoLimit bounds the memo: a long-running server (aksnet serve) asked
+// ever new names must not grow without end. Past the limit the memo starts
+// over; the whole-estate matrix (a few hundred thousand answers) stays
+// under it.
+const memoLimit = 2_000_000
+
+// remember memoises an untraced answer.
+func (e *Engine) remember(key askKey, r Reply) {
+	if e.memoSize.Add(1) > memoLimit {
+		e.memo.Clear()
+		e.memoSize.Store(0)
+	}
+	e.memo.Store(key, r)
 }
 
 // askKey identifies a memoised answer.

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aksnet/aksnet/internal/kb"
 	"github.com/aksnet/aksnet/internal/model"
@@ -63,10 +64,11 @@ import (
 // are not in the reference); declared records keep their ttl, 3600 s by
 // default (the Record.ttl default docs/topology.md states for Azure).
 type Public struct {
-	names map[string]*pubName
-	zones map[string]*pubZone
-	notes []Step
-	memo  sync.Map // Question → Reply: Lookup's answers, shared read-only
+	names    map[string]*pubName
+	zones    map[string]*pubZone
+	notes    []Step
+	memo     sync.Map // Question → Reply: Lookup's answers, shared read-only
+	memoSize atomic.Int64
 }
 
 // Step explains one hop of a public resolution: which zone or synthesised
@@ -153,6 +155,10 @@ func (p *Public) Lookup(q Question) Reply {
 		return r.(Reply)
 	}
 	r := p.resolve(q, nil)
+	if p.memoSize.Add(1) > memoLimit { // see Engine.remember
+		p.memo.Clear()
+		p.memoSize.Store(0)
+	}
 	p.memo.Store(q, r)
 	return r
 }
