@@ -228,7 +228,7 @@ const memoLimit = 2_000_000
 func (e *Engine) remember(key askKey, r Reply) {
 	if e.memoSize.Add(1) > memoLimit {
 		e.memo.Clear()
-		e.memoSize.Store(0)
+		e.memoSize.Store(1) // the answer stored next
 	}
 	e.memo.Store(key, r)
 }

@@ -2,6 +2,7 @@ package dns
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,5 +82,27 @@ func TestEngineForwardingLoop(t *testing.T) {
 	}
 	if len(res.Addrs) != 0 || !strings.Contains(tr.String(), "forwarding loop") {
 		t.Fatalf("got %v %v\n%s", res.Addrs, res.Err, tr)
+	}
+}
+
+// The memo starts over past its limit instead of growing without end, and
+// answers stay right across the reset.
+func TestMemoBounded(t *testing.T) {
+	topo := loadContoso(t)
+	e, _ := New(topo, nil, nil)
+	v, _ := model.ParseVantage("vm:jumpbox")
+	const name = "pg-contoso-prod.postgres.database.azure.com"
+	want, _ := e.Lookup(v, name, FamilyV4, nil)
+	if len(want.Addrs) == 0 {
+		t.Fatalf("%s does not resolve from %s: the test would prove nothing", name, v)
+	}
+	e.memo.Clear()
+	e.memoSize.Store(memoLimit) // as if two million answers had been kept
+	got, _ := e.Lookup(v, name, FamilyV4, nil)
+	if n := e.memoSize.Load(); n >= memoLimit || n == 0 {
+		t.Fatalf("memo size %d after passing the limit: not started over", n)
+	}
+	if !slices.Equal(got.Addrs, want.Addrs) {
+		t.Fatalf("after the reset %v, before %v", got.Addrs, want.Addrs)
 	}
 }

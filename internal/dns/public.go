@@ -157,7 +157,7 @@ func (p *Public) Lookup(q Question) Reply {
 	r := p.resolve(q, nil)
 	if p.memoSize.Add(1) > memoLimit { // see Engine.remember
 		p.memo.Clear()
-		p.memoSize.Store(0)
+		p.memoSize.Store(1)
 	}
 	p.memo.Store(q, r)
 	return r
