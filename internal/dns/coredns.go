@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -269,11 +268,9 @@ func newKubeData(c *model.Cluster) *kubeData {
 		k.namespaces[ns] = true
 	}
 	cidr := c.EffectiveServiceCIDR()
-	used := map[netip.Addr]bool{}
 	add := func(s *kubeService) {
 		k.services[s.name+"."+s.ns] = s
 		for _, a := range s.ips {
-			used[a] = true
 			k.byIP[a] = s
 		}
 	}
@@ -290,53 +287,31 @@ func newKubeData(c *model.Cluster) *kubeData {
 	add(&kubeService{name: "kube-dns", ns: "kube-system", ip: dnsIP, ips: []netip.Addr{dnsIP},
 		ports: []corev1.ServicePort{{Name: "dns", Protocol: corev1.ProtocolUDP, Port: 53},
 			{Name: "dns-tcp", Protocol: corev1.ProtocolTCP, Port: 53}, {Name: "metrics", Protocol: corev1.ProtocolTCP, Port: 9153}}})
-	var pending []*kubeService
-	if o := c.Objects; o != nil {
-		for _, n := range o.Namespaces {
-			k.namespaces[n.Name] = true
-		}
-		for _, w := range o.Workloads {
-			k.namespaces[w.Namespace] = true
-		}
-		for _, s := range o.Services {
-			k.namespaces[s.Namespace] = true
-			ks := &kubeService{svc: s.Service, name: strings.ToLower(s.Name), ns: strings.ToLower(s.Namespace), ports: s.Spec.Ports, loc: s.Loc}
-			ips := s.Spec.ClusterIPs
-			if len(ips) == 0 && s.Spec.ClusterIP != "" {
-				ips = []string{s.Spec.ClusterIP}
-			}
-			switch {
-			case s.Spec.Type == corev1.ServiceTypeExternalName:
-				ks.external = strings.ToLower(strings.TrimSuffix(s.Spec.ExternalName, "."))
-			case len(ips) > 0 && ips[0] == corev1.ClusterIPNone:
-				ks.headless = true
-			default:
-				for _, t := range ips {
-					if a, err := netip.ParseAddr(t); err == nil {
-						ks.ips = append(ks.ips, a)
-					}
-				}
-				if len(ks.ips) == 0 {
-					pending = append(pending, ks)
-					continue
-				}
-				ks.ip = ks.ips[0]
-			}
-			add(ks)
-		}
+	o := c.Objects
+	if o == nil {
+		return k
 	}
-	// Services the manifests give no ClusterIP get one, deterministically:
-	// the free addresses of the service CIDR in name order.
-	sort.Slice(pending, func(i, j int) bool { return pending[i].ns+"/"+pending[i].name < pending[j].ns+"/"+pending[j].name })
-	next := cidr.Masked().Addr().Next()
-	for _, s := range pending {
-		for used[next] && cidr.Contains(next) {
-			next = next.Next()
+	for _, n := range o.Namespaces {
+		k.namespaces[n.Name] = true
+	}
+	for _, w := range o.Workloads {
+		k.namespaces[w.Namespace] = true
+	}
+	// Services the manifests give no ClusterIP get one, deterministically
+	// (model.Cluster.ServiceClusterIPs).
+	clusterIPs := c.ServiceClusterIPs()
+	for _, s := range o.Services {
+		k.namespaces[s.Namespace] = true
+		ks := &kubeService{svc: s.Service, name: strings.ToLower(s.Name), ns: strings.ToLower(s.Namespace), ports: s.Spec.Ports, loc: s.Loc}
+		switch ips, ok := clusterIPs[s]; {
+		case s.Spec.Type == corev1.ServiceTypeExternalName:
+			ks.external = strings.ToLower(strings.TrimSuffix(s.Spec.ExternalName, "."))
+		case ok:
+			ks.ip, ks.ips, ks.synthetic = ips.IPs[0], ips.IPs, ips.Synthetic
+		case s.Spec.ClusterIP == corev1.ClusterIPNone || len(s.Spec.ClusterIPs) > 0 && s.Spec.ClusterIPs[0] == corev1.ClusterIPNone:
+			ks.headless = true
 		}
-		if cidr.Contains(next) {
-			s.ip, s.ips, s.synthetic = next, []netip.Addr{next}, true
-		}
-		add(s)
+		add(ks)
 	}
 	return k
 }

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"net/netip"
 	"slices"
+	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -194,4 +196,64 @@ func (k *KubeObjects) Service(ns, name string) *Service {
 		}
 	}
 	return nil
+}
+
+// ClusterIPs are a Service's cluster IPs as aksnet takes them.
+type ClusterIPs struct {
+	IPs []netip.Addr
+	// Synthetic: the manifest set none, and aksnet assumed these.
+	Synthetic bool
+}
+
+// ServiceClusterIPs returns the ClusterIPs of the cluster's Services: those
+// the manifests set, and for a Service that sets none, the next free address
+// of the service CIDR, in namespace/name order — after the CIDR's first
+// address (the kubernetes Service) and the DNS service IP
+// (aks-constraints.md §1.3) — a deterministic stand-in for what the API
+// server would choose. Headless and ExternalName Services are absent, and
+// so is a Service left without an address when the CIDR is full. The DNS
+// engine and reachability both read it, so they agree on every address.
+func (c *Cluster) ServiceClusterIPs() map[*Service]ClusterIPs {
+	out := map[*Service]ClusterIPs{}
+	if c.Objects == nil {
+		return out
+	}
+	cidr := c.EffectiveServiceCIDR()
+	used := map[netip.Addr]bool{cidr.Masked().Addr().Next(): true, c.EffectiveDNSServiceIP(): true}
+	var pending []*Service
+	for _, s := range c.Objects.Services {
+		ips := s.Spec.ClusterIPs
+		if len(ips) == 0 && s.Spec.ClusterIP != "" {
+			ips = []string{s.Spec.ClusterIP}
+		}
+		if s.Spec.Type == corev1.ServiceTypeExternalName || len(ips) > 0 && ips[0] == corev1.ClusterIPNone {
+			continue
+		}
+		var addrs []netip.Addr
+		for _, t := range ips {
+			if a, err := netip.ParseAddr(t); err == nil {
+				addrs = append(addrs, a)
+				used[a] = true
+			}
+		}
+		if len(addrs) == 0 {
+			pending = append(pending, s)
+			continue
+		}
+		out[s] = ClusterIPs{IPs: addrs}
+	}
+	key := func(s *Service) string { return strings.ToLower(s.Namespace) + "/" + strings.ToLower(s.Name) }
+	sort.Slice(pending, func(i, j int) bool { return key(pending[i]) < key(pending[j]) })
+	next := cidr.Masked().Addr().Next()
+	for _, s := range pending {
+		for used[next] && cidr.Contains(next) {
+			next = next.Next()
+		}
+		if !cidr.Contains(next) {
+			break
+		}
+		used[next] = true
+		out[s] = ClusterIPs{IPs: []netip.Addr{next}, Synthetic: true}
+	}
+	return out
 }

@@ -3,7 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -64,57 +64,13 @@ func (q *query) serviceByName(name string) (*model.Cluster, *model.Service) {
 	return c, c.Objects.Service(parts[1], parts[0])
 }
 
-// serviceByIP finds the Service with a ClusterIP. Services whose manifest
-// sets none get one as the DNS engine assigns it (internal/dns
-// newKubeData): after the CIDR's first address (kubernetes) and the DNS
-// service IP, the free addresses in namespace/name order.
+// serviceByIP finds the Service with a ClusterIP, the manifests' or the one
+// aksnet assumes (model.Cluster.ServiceClusterIPs, as the DNS engine).
 func serviceByIP(c *model.Cluster, ip netip.Addr) *model.Service {
-	if c.Objects == nil {
-		return nil
-	}
-	cidr := c.EffectiveServiceCIDR()
-	used := map[netip.Addr]bool{cidr.Masked().Addr().Next(): true, c.EffectiveDNSServiceIP(): true}
-	var pending []*model.Service
-	for _, s := range c.Objects.Services {
-		if s.Spec.Type == corev1.ServiceTypeExternalName {
-			continue
-		}
-		ips := s.Spec.ClusterIPs
-		if len(ips) == 0 && s.Spec.ClusterIP != "" {
-			ips = []string{s.Spec.ClusterIP}
-		}
-		if len(ips) > 0 && ips[0] == corev1.ClusterIPNone {
-			continue
-		}
-		found := false
-		for _, t := range ips {
-			if a, err := netip.ParseAddr(t); err == nil {
-				found = true
-				used[a] = true
-				if a == ip {
-					return s
-				}
-			}
-		}
-		if !found {
-			pending = append(pending, s)
-		}
-	}
-	sort.Slice(pending, func(i, j int) bool {
-		return strings.ToLower(pending[i].Namespace+"/"+pending[i].Name) < strings.ToLower(pending[j].Namespace+"/"+pending[j].Name)
-	})
-	next := cidr.Masked().Addr().Next()
-	for _, s := range pending {
-		for used[next] && cidr.Contains(next) {
-			next = next.Next()
-		}
-		if !cidr.Contains(next) {
-			return nil
-		}
-		if next == ip {
+	for s, ips := range c.ServiceClusterIPs() {
+		if slices.Contains(ips.IPs, ip) {
 			return s
 		}
-		used[next] = true
 	}
 	return nil
 }
