@@ -487,24 +487,12 @@ func checkCustomServerForwarding(ctx *Context, r *Reporter) {
 	}
 }
 
-// publicSuffixes are the public zones the privatelink table names, expanded
-// where no placeholder is left.
-var publicSuffixes = sync.OnceValue(func() []string {
-	var out []string
-	for _, row := range kb.PrivateLinkZones() {
-		for _, f := range row.PublicForwarders {
-			if !strings.Contains(f, "{") && !slices.Contains(out, f) {
-				out = append(out, strings.ToLower(f))
-			}
-		}
-	}
-	return out
-})
-
 func checkPublicNamedZones(ctx *Context, r *Reporter) {
 	public := map[string]bool{}
-	for _, s := range publicSuffixes() {
-		public[s] = true
+	for _, fs := range publicNames() { // the table's public zones
+		for _, f := range fs {
+			public[f] = true
+		}
 	}
 	for _, z := range ctx.T.Internet.Zones {
 		public[strings.ToLower(z.Name)] = true
@@ -767,7 +755,7 @@ func checkAPIServerResolution(ctx *Context, r *Reporter) {
 		home := c.NodePools[0].Subnet.Target.VNet
 		vs := []model.Vantage{{Kind: model.VantageNode, Cluster: c.Name}}
 		for _, vm := range t.Azure.VMs {
-			if s := vm.Subnet.Target; s != nil && vm.DNS == nil && (s.VNet == home || peeredWith(s.VNet, home)) {
+			if s := vm.Subnet.Target; s != nil && vm.DNS == nil && (s.VNet == home || reach.Side(s.VNet, home) != nil) {
 				vs = append(vs, model.Vantage{Kind: model.VantageVM, Name: vm.Name})
 			}
 		}
@@ -791,15 +779,6 @@ func checkAPIServerResolution(ctx *Context, r *Reporter) {
 				"aksnet resolve "+private+" --from "+v.String()+" shows the path; link the cluster's private DNS zone to that VNet or forward the zone to a resolver that sees it")
 		}
 	}
-}
-
-func peeredWith(a, b *model.VNet) bool {
-	for _, p := range a.Peerings {
-		if p.Remote.Target == b {
-			return true
-		}
-	}
-	return false
 }
 
 func checkNdotsCost(ctx *Context, r *Reporter) {

@@ -433,37 +433,11 @@ func (a *Analyzer) suggest(ns, name string) string {
 		}
 		return fmt.Sprintf(" (no workload in namespace %q; namespaces: %s)", ns, strings.Join(nss, ", "))
 	}
-	best, bestD := "", 1<<30
-	for _, n := range in {
-		if d := editDistance(n, name); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if bestD <= max(2, len(name)/3) {
+	if best := model.Closest(name, in); best != "" {
 		return fmt.Sprintf(" (did you mean %s/%s?)", ns, best)
 	}
 	if len(in) > 8 {
 		in = append(in[:8], "…")
 	}
 	return fmt.Sprintf(" (workloads in %s: %s)", ns, strings.Join(in, ", "))
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

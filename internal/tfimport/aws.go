@@ -90,9 +90,8 @@ func (im *importer) vpcOf(r *resource, a value, label, consequence string) *mode
 		im.unresolved(r, label, x, consequence)
 		return nil
 	}
-	v, ok := x.one().elem.(*model.VPC)
+	v, ok := elemOf[model.VPC](im, r, x.one(), "VPC", "declare this there")
 	if !ok {
-		im.skip(r, "VPC %s is declared in a topology file; declare this there", x.one().name)
 		return nil
 	}
 	im.noted(r, label, x)
@@ -219,9 +218,8 @@ func (im *importer) awsZoneAssociation(r *resource) {
 		im.unresolved(r, "zone_id", x, "the association is not imported")
 		return
 	}
-	z, ok := x.one().elem.(*model.HostedZone)
+	z, ok := elemOf[model.HostedZone](im, r, x.one(), "zone", "associate it there")
 	if !ok {
-		im.skip(r, "zone %s is declared in a topology file; associate it there", x.one().name)
 		return
 	}
 	v := im.vpcOf(r, r.attr("vpc_id"), "vpc_id", "the association is not imported")
@@ -368,9 +366,8 @@ func (im *importer) awsRuleAssociation(r *resource) {
 		im.unresolved(r, "resolver_rule_id", x, "the association is not imported")
 		return
 	}
-	rule, ok := x.one().elem.(*model.ResolverRule)
+	rule, ok := elemOf[model.ResolverRule](im, r, x.one(), "rule", "associate it there")
 	if !ok {
-		im.skip(r, "rule %s is declared in a topology file; associate it there", x.one().name)
 		return
 	}
 	v := im.vpcOf(r, r.attr("vpc_id"), "vpc_id", "the association is not imported")

@@ -293,9 +293,8 @@ func (im *importer) azapiZoneLink(r *resource) {
 	if z == nil {
 		return
 	}
-	zone, ok := z.elem.(*model.PrivateDNSZone)
+	zone, ok := elemOf[model.PrivateDNSZone](im, r, z, "zone", "declare the link there")
 	if !ok {
-		im.skip(r, "zone %s is declared in a topology file; declare the link there", z.name)
 		return
 	}
 	x := im.ref(b.get("properties", "virtualNetwork", "id"), kindVNet)
@@ -388,9 +387,8 @@ func (im *importer) azapiResolverOf(r *resource) *model.DNSResolver {
 	if n == nil {
 		return nil
 	}
-	d, ok := n.elem.(*model.DNSResolver)
+	d, ok := elemOf[model.DNSResolver](im, r, n, "resolver", "declare the endpoint there")
 	if !ok {
-		im.skip(r, "resolver %s is declared in a topology file; declare the endpoint there", n.name)
 		return nil
 	}
 	return d
@@ -460,9 +458,8 @@ func (im *importer) azapiRulesetOf(r *resource) *model.ForwardingRuleset {
 	if n == nil {
 		return nil
 	}
-	rs, ok := n.elem.(*model.ForwardingRuleset)
+	rs, ok := elemOf[model.ForwardingRuleset](im, r, n, "ruleset", "declare this there")
 	if !ok {
-		im.skip(r, "ruleset %s is declared in a topology file; declare this there", n.name)
 		return nil
 	}
 	return rs

@@ -208,9 +208,8 @@ func (im *importer) azNodePool(r *resource) {
 		im.unresolved(r, "kubernetes_cluster_id", x, "the node pool is not imported")
 		return
 	}
-	c, ok := x.one().elem.(*model.Cluster)
+	c, ok := elemOf[model.Cluster](im, r, x.one(), "cluster", "declare the node pool there")
 	if !ok {
-		im.skip(r, "cluster %s is declared in a topology file; declare the node pool there", x.one().name)
 		return
 	}
 	im.noted(r, "kubernetes_cluster_id", x)

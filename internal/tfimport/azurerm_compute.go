@@ -130,9 +130,8 @@ func (im *importer) azGateway(r *resource) {
 	if sub == nil {
 		return
 	}
-	s, ok := sub.elem.(*model.Subnet)
+	s, ok := elemOf[model.Subnet](im, r, sub, "its subnet", "declare the gateway there")
 	if !ok {
-		im.skip(r, "its subnet %s is declared in a topology file; declare the gateway there", sub.name)
 		return
 	}
 	rg := r.str("resource_group_name")

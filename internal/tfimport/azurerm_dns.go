@@ -101,9 +101,8 @@ func (im *importer) azRecord(r *resource) {
 	if z == nil {
 		return
 	}
-	zone, ok := z.elem.(*model.PrivateDNSZone)
+	zone, ok := elemOf[model.PrivateDNSZone](im, r, z, "zone", "declare the record there")
 	if !ok {
-		im.skip(r, "zone %s is declared in a topology file; declare the record there", z.name)
 		return
 	}
 	typ := strings.ToUpper(strings.TrimSuffix(strings.TrimPrefix(r.typ, "azurerm_private_dns_"), "_record"))
@@ -184,9 +183,8 @@ func (im *importer) azZoneLink(r *resource) {
 	if z == nil {
 		return
 	}
-	zone, ok := z.elem.(*model.PrivateDNSZone)
+	zone, ok := elemOf[model.PrivateDNSZone](im, r, z, "zone", "declare the link there")
 	if !ok {
-		im.skip(r, "zone %s is declared in a topology file; declare the link there", z.name)
 		return
 	}
 	x := im.ref(r.attr("virtual_network_id"), kindVNet)
@@ -241,9 +239,8 @@ func (im *importer) resolverOf(r *resource) *model.DNSResolver {
 		im.unresolved(r, "private_dns_resolver_id", x, "the endpoint is not imported")
 		return nil
 	}
-	d, ok := x.one().elem.(*model.DNSResolver)
+	d, ok := elemOf[model.DNSResolver](im, r, x.one(), "resolver", "declare the endpoint there")
 	if !ok {
-		im.skip(r, "resolver %s is declared in a topology file; declare the endpoint there", x.one().name)
 		return nil
 	}
 	im.noted(r, "private_dns_resolver_id", x)
@@ -323,9 +320,8 @@ func (im *importer) rulesetOf(r *resource) *model.ForwardingRuleset {
 		im.unresolved(r, "dns_forwarding_ruleset_id", x, "not imported")
 		return nil
 	}
-	rs, ok := x.one().elem.(*model.ForwardingRuleset)
+	rs, ok := elemOf[model.ForwardingRuleset](im, r, x.one(), "ruleset", "declare this there")
 	if !ok {
-		im.skip(r, "ruleset %s is declared in a topology file; declare this there", x.one().name)
 		return nil
 	}
 	im.noted(r, "dns_forwarding_ruleset_id", x)

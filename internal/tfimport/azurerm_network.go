@@ -121,8 +121,7 @@ func (im *importer) azSubnetNSG(r *resource) {
 	if s == nil {
 		return
 	}
-	if _, ok := s.elem.(*model.Subnet); !ok {
-		im.skip(r, "subnet %s is declared in a topology file; associate its NSG there", s.name)
+	if _, ok := elemOf[model.Subnet](im, r, s, "subnet", "associate its NSG there"); !ok {
 		return
 	}
 	im.attachNSG(r, s, r.attr("network_security_group_id"))
@@ -134,8 +133,7 @@ func (im *importer) azSubnetRouteTable(r *resource) {
 	if s == nil {
 		return
 	}
-	if _, ok := s.elem.(*model.Subnet); !ok {
-		im.skip(r, "subnet %s is declared in a topology file; associate its route table there", s.name)
+	if _, ok := elemOf[model.Subnet](im, r, s, "subnet", "associate its route table there"); !ok {
 		return
 	}
 	im.attachRouteTable(r, s, r.attr("route_table_id"))
@@ -147,9 +145,8 @@ func (im *importer) azSubnetNAT(r *resource) {
 	if s == nil {
 		return
 	}
-	sub, ok := s.elem.(*model.Subnet)
+	sub, ok := elemOf[model.Subnet](im, r, s, "subnet", "set natGateway there")
 	if !ok {
-		im.skip(r, "subnet %s is declared in a topology file; set natGateway there", s.name)
 		return
 	}
 	sub.NATGateway = true
@@ -185,9 +182,8 @@ func (im *importer) azPeering(r *resource) {
 type peeringFlags struct{ access, forwarded, transit, remoteGW any }
 
 func (im *importer) addPeering(r *resource, local, remote *node, name string, f peeringFlags) {
-	v, ok := local.elem.(*model.VNet)
+	v, ok := elemOf[model.VNet](im, r, local, "VNet", "declare the peering there")
 	if !ok {
-		im.skip(r, "VNet %s is declared in a topology file; declare the peering there", local.name)
 		return
 	}
 	p := &model.Peering{Name: name, Remote: model.Ref[model.VNet]{Name: remote.name, Loc: r.loc()}, From: v, Loc: r.loc()}
@@ -207,9 +203,8 @@ func (im *importer) azVNetDNSServers(r *resource) {
 		im.unresolved(r, "virtual_network_id", x, "the DNS servers are not imported")
 		return
 	}
-	v, ok := x.one().elem.(*model.VNet)
+	v, ok := elemOf[model.VNet](im, r, x.one(), "VNet", "set its dnsServers there")
 	if !ok {
-		im.skip(r, "VNet %s is declared in a topology file; set its dnsServers there", x.one().name)
 		return
 	}
 	im.noted(r, "virtual_network_id", x)
@@ -251,9 +246,8 @@ func (im *importer) azRoute(r *resource) {
 		im.unresolved(r, "route_table_name", x, "the route is not imported")
 		return
 	}
-	rt, ok := x.one().elem.(*model.RouteTable)
+	rt, ok := elemOf[model.RouteTable](im, r, x.one(), "route table", "declare the route there")
 	if !ok {
-		im.skip(r, "route table %s is declared in a topology file; declare the route there", x.one().name)
 		return
 	}
 	rr, problem := route(r.values, r.loc())
@@ -294,9 +288,8 @@ func (im *importer) azNSGRule(r *resource) {
 		im.unresolved(r, "network_security_group_name", x, "the rule is not imported")
 		return
 	}
-	nsg, ok := x.one().elem.(*model.NSG)
+	nsg, ok := elemOf[model.NSG](im, r, x.one(), "NSG", "declare the rule there")
 	if !ok {
-		im.skip(r, "NSG %s is declared in a topology file; declare the rule there", x.one().name)
 		return
 	}
 	rule, problem := securityRule(r.values, r.loc())

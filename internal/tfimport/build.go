@@ -161,9 +161,8 @@ func (im *importer) attachNSG(r *resource, subnet *node, a value) {
 		im.unresolved(r, fmt.Sprintf("%s: network security group", subnet.name), x, "the subnet is imported without it")
 		return
 	}
-	s, ok := subnet.elem.(*model.Subnet)
+	s, ok := elemOf[model.Subnet](im, r, subnet, "subnet", "associate its NSG there")
 	if !ok {
-		im.skip(r, "subnet %s is declared in a topology file; associate its NSG there", subnet.name)
 		return
 	}
 	if s.NSG.IsSet() && s.NSG.Name != x.one().name {
@@ -180,9 +179,8 @@ func (im *importer) attachRouteTable(r *resource, subnet *node, a value) {
 		im.unresolved(r, fmt.Sprintf("%s: route table", subnet.name), x, "the subnet is imported without it")
 		return
 	}
-	s, ok := subnet.elem.(*model.Subnet)
+	s, ok := elemOf[model.Subnet](im, r, subnet, "subnet", "associate its route table there")
 	if !ok {
-		im.skip(r, "subnet %s is declared in a topology file; associate its route table there", subnet.name)
 		return
 	}
 	if s.RouteTable.IsSet() && s.RouteTable.Name != x.one().name {

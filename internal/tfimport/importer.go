@@ -346,6 +346,18 @@ func (im *importer) skip(r *resource, format string, args ...any) *model.Error {
 	return im.warn(r, "not imported: "+format, args...)
 }
 
+// elemOf returns the element n stands for as a *T. When it is not one —
+// n comes from a topology file given with -f, not from Terraform — r's
+// element cannot be attached to it: that is reported (kind names n for the
+// message, todo says what to do instead) and ok is false.
+func elemOf[T any](im *importer, r *resource, n *node, kind, todo string) (*T, bool) {
+	e, ok := n.elem.(*T)
+	if !ok {
+		im.skip(r, "%s %s is declared in a topology file; %s", kind, n.name, todo)
+	}
+	return e, ok
+}
+
 // unresolved records a reference of r that led nowhere; what is the
 // attribute, consequence what follows for the element.
 func (im *importer) unresolved(r *resource, attr string, x resolved, consequence string) {
