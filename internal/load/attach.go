@@ -29,18 +29,7 @@ func AddManifests(files Files, c *model.Cluster, paths []string) model.ErrorList
 		if len(list) == 0 {
 			errs.Add(model.Errorf(model.Location{File: p}, "cluster %s: the folder holds no .yaml, .yml or .json file, and no Corefile, *.server or *.override file", c.Name))
 		}
-		for _, f := range list {
-			data, err := files.ReadFile(f)
-			if err != nil {
-				errs.Add(model.Errorf(model.Location{File: f}, "cannot read manifest: %s", describe(err)))
-				continue
-			}
-			if isCoreDNSFile(f) {
-				errs.Add(CoreDNSFile(f, data, added))
-				continue
-			}
-			errs = append(errs, Manifests(f, data, added)...)
-		}
+		errs = append(errs, readManifests(files, list, added)...)
 	}
 	if c.Objects == nil {
 		c.Objects = &model.KubeObjects{}

@@ -63,18 +63,7 @@ func clusterObjects(files Files, topologyFile string, c *model.Cluster) (*model.
 		if len(list) == 0 {
 			errs.Add(model.Errorf(c.Kubernetes.Loc, "cluster %s: manifests %q: the folder holds no .yaml, .yml or .json file, and no Corefile, *.server or *.override file", c.Name, rel))
 		}
-		for _, f := range list {
-			data, err := files.ReadFile(f)
-			if err != nil {
-				errs.Add(model.Errorf(model.Location{File: f}, "cannot read manifest: %s", describe(err)))
-				continue
-			}
-			if isCoreDNSFile(f) {
-				errs.Add(CoreDNSFile(f, data, objs))
-				continue
-			}
-			errs = append(errs, Manifests(f, data, objs)...)
-		}
+		errs = append(errs, readManifests(files, list, objs)...)
 	}
 	errs = append(errs, duplicateObjects(objs)...)
 	return objs, errs
@@ -465,4 +454,24 @@ func mappingEntry(n *yaml.Node, name string) (key, val *yaml.Node) {
 		}
 	}
 	return nil, nil
+}
+
+// readManifests decodes each listed file into objs: a Corefile or
+// coredns-custom key file into the DNS configuration, anything else as
+// Kubernetes manifests.
+func readManifests(files Files, list []string, objs *model.KubeObjects) model.ErrorList {
+	var errs model.ErrorList
+	for _, f := range list {
+		data, err := files.ReadFile(f)
+		if err != nil {
+			errs.Add(model.Errorf(model.Location{File: f}, "cannot read manifest: %s", describe(err)))
+			continue
+		}
+		if isCoreDNSFile(f) {
+			errs.Add(CoreDNSFile(f, data, objs))
+			continue
+		}
+		errs = append(errs, Manifests(f, data, objs)...)
+	}
+	return errs
 }
