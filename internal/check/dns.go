@@ -184,8 +184,10 @@ func checkEndpointResolution(ctx *Context, r *Reporter) {
 	// vantage's own address): one path check per vantage and VNet.
 	nets := e.Networks()
 	peNet := make([]reach.Network, len(ctx.T.Azure.PrivateEndpoints))
+	allNames := make([][]string, len(ctx.T.Azure.PrivateEndpoints)) // for vantages outside Azure
 	for i, pe := range ctx.T.Azure.PrivateEndpoints {
 		peNet[i] = nets.Of(pe.IP)
+		allNames[i] = dns.EndpointNames(pe)
 	}
 	// Vantages are independent: resolve them on every core (the engine is
 	// safe for concurrent use), then merge in vantage order.
@@ -208,6 +210,7 @@ func checkEndpointResolution(ctx *Context, r *Reporter) {
 					continue
 				}
 				outside := v.Kind == model.VantageHost || v.Kind == model.VantageVM && model.Lookup[model.EC2Instance](ctx.T, v.Name) != nil
+				forwarded := remote[remoteKey(ctx.T, v)]
 				reaches := map[reach.Network]bool{}
 				for i, pe := range ctx.T.Azure.PrivateEndpoints {
 					name := names[i]
@@ -225,7 +228,7 @@ func checkEndpointResolution(ctx *Context, r *Reporter) {
 					// On-premises and AWS use an endpoint when their DNS
 					// forwards its names towards Azure; reaching its
 					// address is not enough.
-					if outside && !coveredBy(dns.EndpointNames(pe), remote[remoteKey(ctx.T, v)]) {
+					if outside && !coveredBy(allNames[i], forwarded) {
 						continue
 					}
 					want, ok := e.Expect(v, name)
