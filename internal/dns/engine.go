@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
-	"sync/atomic"
 
 	"github.com/aksnet/aksnet/internal/model"
 	"github.com/aksnet/aksnet/internal/reach"
@@ -28,8 +27,7 @@ type Engine struct {
 	names     map[netip.Addr]string // what listens there, for traces
 	down      map[netip.Addr]bool
 	sameView  map[server]server // an Azure DNS → the first with the same view (memo keys)
-	memo      sync.Map          // askKey → Reply: untraced answers
-	memoSize  atomic.Int64      // entries in memo since it last started over
+	memo      memo              // askKey → Reply: untraced answers
 	routes    sync.Map          // routeKey → server (nil: times out)
 	rcs       sync.Map          // model.Vantage → *model.ResolvConf
 
@@ -205,32 +203,17 @@ func (s *session) ask(src, dst netip.Addr, q Question) Reply {
 	if same, ok := e.sameView[srv]; ok {
 		key.srv = same
 	}
-	if r, ok := e.memo.Load(key); ok {
-		return r.(Reply)
+	if r, ok := e.memo.load(key); ok {
+		return r
 	}
 	outer := s.limited
 	s.limited = false
 	r := s.serve(srv, q)
 	if !s.limited {
-		e.remember(key, r)
+		e.memo.store(key, r)
 	}
 	s.limited = s.limited || outer
 	return r
-}
-
-// memoLimit bounds the memo: a long-running server (aksnet serve) asked
-// ever new names must not grow without end. Past the limit the memo starts
-// over; the whole-estate matrix (a few hundred thousand answers) stays
-// under it.
-const memoLimit = 2_000_000
-
-// remember memoises an untraced answer.
-func (e *Engine) remember(key askKey, r Reply) {
-	if e.memoSize.Add(1) > memoLimit {
-		e.memo.Clear()
-		e.memoSize.Store(1) // the answer stored next
-	}
-	e.memo.Store(key, r)
 }
 
 // askKey identifies a memoised answer.

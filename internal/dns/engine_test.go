@@ -96,10 +96,10 @@ func TestMemoBounded(t *testing.T) {
 	if len(want.Addrs) == 0 {
 		t.Fatalf("%s does not resolve from %s: the test would prove nothing", name, v)
 	}
-	e.memo.Clear()
-	e.memoSize.Store(memoLimit) // as if two million answers had been kept
+	e.memo.m.Clear()
+	e.memo.n.Store(memoLimit) // as if two million answers had been kept
 	got, _ := e.Lookup(v, name, FamilyV4, nil)
-	if n := e.memoSize.Load(); n >= memoLimit || n == 0 {
+	if n := e.memo.n.Load(); n >= memoLimit || n == 0 {
 		t.Fatalf("memo size %d after passing the limit: not started over", n)
 	}
 	if !slices.Equal(got.Addrs, want.Addrs) {

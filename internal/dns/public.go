@@ -7,8 +7,6 @@ import (
 	"hash/fnv"
 	"net/netip"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/aksnet/aksnet/internal/kb"
 	"github.com/aksnet/aksnet/internal/model"
@@ -64,11 +62,10 @@ import (
 // are not in the reference); declared records keep their ttl, 3600 s by
 // default (the Record.ttl default docs/topology.md states for Azure).
 type Public struct {
-	names    map[string]*pubName
-	zones    map[string]*pubZone
-	notes    []Step
-	memo     sync.Map // Question → Reply: Lookup's answers, shared read-only
-	memoSize atomic.Int64
+	names map[string]*pubName
+	zones map[string]*pubZone
+	notes []Step
+	memo  memo // Question → Reply: Lookup's answers
 }
 
 // Step explains one hop of a public resolution: which zone or synthesised
@@ -151,15 +148,11 @@ func (p *Public) Notes() []Step { return p.notes }
 // public DNS the same questions, and the answer depends on nothing else.
 // Callers must not modify a reply's records.
 func (p *Public) Lookup(q Question) Reply {
-	if r, ok := p.memo.Load(q); ok {
-		return r.(Reply)
+	if r, ok := p.memo.load(q); ok {
+		return r
 	}
 	r := p.resolve(q, nil)
-	if p.memoSize.Add(1) > memoLimit { // see Engine.remember
-		p.memo.Clear()
-		p.memoSize.Store(1)
-	}
-	p.memo.Store(q, r)
+	p.memo.store(q, r)
 	return r
 }
 
